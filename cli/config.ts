@@ -1,0 +1,23 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../infra/config.js';
+import { GatehoundError } from '../infra/errors.js';
+import { redactConfig } from '../infra/redact-config.js';
+
+/** `gatehound config check [--file f]`: validates the configuration and prints it with secrets masked. */
+export async function run(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    throw new GatehoundError('USAGE', (err as Error).message);
+  }
+  if (parsed.positionals[0] !== 'check')
+    throw new GatehoundError('USAGE', 'usage: gatehound config check [--file config.yaml]');
+  const config = loadConfig({ file: parsed.values.file ?? null });
+  process.stdout.write(`${JSON.stringify(redactConfig(config), null, 2)}\n`);
+  return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({ args: argv, allowPositionals: true, options: { file: { type: 'string' } } });
+}

@@ -1,0 +1,24 @@
+import type { Config } from '../../schemas/config.js';
+import type { Logger } from '../logger.js';
+import type { Bus } from './bus.js';
+import { KafkaBus } from './kafka.js';
+import { MemoryBus } from './memory.js';
+
+export type {
+  Batch,
+  Bus,
+  BusMessage,
+  ConsumeOptions,
+  OutgoingMessage,
+  Subscription,
+  TailOptions,
+  TopicPartition,
+} from './bus.js';
+export { KafkaBus } from './kafka.js';
+export { MemoryBus } from './memory.js';
+export { type TopicRole, type TopicSpec, topicSpecs } from './topics.js';
+
+/** Kafka when brokers are configured, otherwise the embedded in-process bus. */
+export function createBus(config: Config['kafka'], log: Logger): Bus {
+  return config.brokers ? new KafkaBus(config, log.child({ component: 'bus' })) : new MemoryBus(config);
+}

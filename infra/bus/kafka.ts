@@ -1,0 +1,371 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import {
+  type Admin,
+  CompressionTypes,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  logLevel as KafkaLogLevel,
+  type LogEntry,
+  Partitioners,
+  type Producer,
+  type SASLOptions,
+} from 'kafkajs';
+import type { Config } from '../../schemas/config.js';
+import { GatehoundError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type {
+  Bus,
+  BusMessage,
+  ConsumeOptions,
+  OutgoingMessage,
+  Subscription,
+  TailOptions,
+  TopicPartition,
+} from './bus.js';
+import { topicSpecs } from './topics.js';
+
+const RETRY_MS = [100, 500, 1000, 2000, 5000];
+const MAX_MESSAGES_PER_SEND = 5000;
+
+/** Production bus on kafkajs: idempotent producer with acks=all, manual commits after each batch. */
+export class KafkaBus implements Bus {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private producer: Producer | null = null;
+  private producerReady: Promise<Producer> | null = null;
+  private admin: Admin | null = null;
+  private readonly sender = new SerialSender((topic, messages) => this.sendNow(topic, messages));
+  private readonly consumers = new Set<Consumer>();
+
+  constructor(
+    private readonly config: Config['kafka'],
+    private readonly log: Logger,
+  ) {
+    if (!config.brokers)
+      throw new GatehoundError('CONFIG_INVALID', 'kafka.brokers is required for the Kafka bus');
+    this.kafka = new Kafka(kafkaClientConfig(config, log));
+  }
+
+  async ensureTopics(): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const missing = topicSpecs(this.config).filter((s) => !existing.has(s.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        replicationFactor: this.config.replicationFactor,
+        configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    this.log.info({ topics: missing.map((s) => s.name) }, 'created topics');
+  }
+
+  /** Test and benchmark helper: one topic with the given partitions (no-op when it exists). */
+  async createTopic(name: string, partitions: number, compacted = false): Promise<void> {
+    const admin = await this.getAdmin();
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [
+        {
+          topic: name,
+          numPartitions: partitions,
+          replicationFactor: this.config.replicationFactor,
+          configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        },
+      ],
+    });
+  }
+
+  send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return Promise.resolve();
+    return this.sender.send(topic, messages);
+  }
+
+  private async sendNow(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const producer = await this.getProducer();
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      });
+    } catch (err) {
+      throw new GatehoundError(
+        'BUS_SEND_FAILED',
+        `could not produce ${messages.length} message(s) to ${topic}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  async consume(options: ConsumeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: 100,
+      retry: { retries: 10 },
+    });
+    this.consumers.add(consumer);
+    let running = true;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      const assigned: TopicPartition[] = Object.entries(e.payload.memberAssignment).flatMap(
+        ([topic, partitions]) => partitions.map((partition) => ({ topic, partition })),
+      );
+      void Promise.resolve(options.onAssignment?.(assigned)).catch((err: unknown) =>
+        this.log.error({ err, groupId: options.groupId }, 'assignment handler failed'),
+      );
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0) return;
+        const messages = batch.messages.map((m) => toBusMessage(batch.topic, batch.partition, m));
+        for (let attempt = 0; ; attempt++) {
+          if (!running || !isRunning() || isStale()) return;
+          try {
+            await options.onBatch({ topic: batch.topic, partition: batch.partition, messages });
+            break;
+          } catch (err) {
+            this.log.warn(
+              { err, topic: batch.topic, partition: batch.partition, attempt },
+              'batch handler failed; retrying',
+            );
+            await sleepWithHeartbeat(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, heartbeat);
+          }
+        }
+        const next = (BigInt(batch.lastOffset()) + 1n).toString();
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        await heartbeat();
+      },
+    });
+    return {
+      stop: async () => {
+        running = false;
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  async tail(options: TailOptions): Promise<Subscription> {
+    // kafkajs cannot read without a group; a private group per reader, never committed, deleted on stop.
+    const groupId = `${this.config.clientId}-tail-${randomUUID()}`;
+    const admin = await this.getAdmin();
+    const ends = new Map<number, bigint>();
+    for (const p of await admin.fetchTopicOffsets(options.topic)) {
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+    }
+    const caughtUp = () => {
+      if (ends.size === 0 && options.onCaughtUp) {
+        const cb = options.onCaughtUp;
+        options = { ...options, onCaughtUp: undefined };
+        cb();
+      }
+    };
+    caughtUp();
+    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
+    this.consumers.add(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ topic, partition, message }) => {
+        await options.onMessage(toBusMessage(topic, partition, message));
+        const end = ends.get(partition);
+        if (end !== undefined && BigInt(message.offset) + 1n >= end) {
+          ends.delete(partition);
+          caughtUp();
+        }
+      },
+    });
+    return {
+      stop: async () => {
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+        await admin.deleteGroups([groupId]).catch(() => undefined);
+      },
+    };
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      const admin = await this.getAdmin();
+      await admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    await this.sender.drain();
+    await Promise.allSettled([this.producer?.disconnect(), this.admin?.disconnect()]);
+    this.producer = null;
+    this.producerReady = null;
+    this.admin = null;
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producerReady) {
+      // One send in flight per idempotent producer (kafkajs#1005: concurrent idempotent sends can lose data).
+      const producer = this.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 8 },
+      });
+      this.producerReady = producer.connect().then(
+        () => {
+          this.producer = producer;
+          return producer;
+        },
+        (err: unknown) => {
+          this.producerReady = null;
+          throw new GatehoundError(
+            'BUS_UNAVAILABLE',
+            `cannot connect to Kafka at ${this.config.brokers?.join(',')}`,
+            {
+              cause: err,
+            },
+          );
+        },
+      );
+    }
+    return this.producerReady;
+  }
+
+  private async getAdmin(): Promise<Admin> {
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+      } catch (err) {
+        throw new GatehoundError(
+          'BUS_UNAVAILABLE',
+          `cannot connect to Kafka at ${this.config.brokers?.join(',')}`,
+          {
+            cause: err,
+          },
+        );
+      }
+      this.admin = admin;
+    }
+    return this.admin;
+  }
+}
+
+/**
+ * Keeps one send in flight and folds everything that arrives meanwhile into the next send, per topic:
+ * batching without a linger timer, and no concurrent idempotent sends.
+ */
+export class SerialSender {
+  private queue = new Map<
+    string,
+    { messages: OutgoingMessage[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }
+  >();
+  private inFlight: Promise<void> | null = null;
+
+  constructor(private readonly sendNow: (topic: string, messages: OutgoingMessage[]) => Promise<void>) {}
+
+  send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = this.queue.get(topic) ?? { messages: [], waiters: [] };
+      for (const m of messages) entry.messages.push(m);
+      entry.waiters.push({ resolve, reject });
+      this.queue.set(topic, entry);
+      if (!this.inFlight) this.inFlight = this.pump();
+    });
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private async pump(): Promise<void> {
+    while (this.queue.size > 0) {
+      const [topic, entry] = this.queue.entries().next().value!;
+      this.queue.delete(topic);
+      try {
+        // Chunks keep one produce request well under the broker's request size limit.
+        for (let i = 0; i < entry.messages.length; i += MAX_MESSAGES_PER_SEND) {
+          await this.sendNow(topic, entry.messages.slice(i, i + MAX_MESSAGES_PER_SEND));
+        }
+        for (const w of entry.waiters) w.resolve();
+      } catch (err) {
+        for (const w of entry.waiters) w.reject(err);
+      }
+    }
+    this.inFlight = null;
+  }
+}
+
+function toBusMessage(
+  topic: string,
+  partition: number,
+  m: {
+    key: Buffer | null;
+    value: Buffer | null;
+    offset: string;
+    timestamp: string;
+    headers?: Record<string, unknown>;
+  },
+): BusMessage {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  }
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key === null ? null : m.key.toString(),
+    value: m.value,
+    headers,
+    timestamp: Number(m.timestamp),
+  };
+}
+
+async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, Math.min(1000, end - Date.now())));
+    await heartbeat().catch(() => undefined);
+  }
+}
+
+export function kafkaClientConfig(config: Config['kafka'], log: Logger): KafkaConfig {
+  const ssl =
+    config.ssl || config.caFile
+      ? config.caFile
+        ? { ca: [readFileSync(config.caFile, 'utf8')] }
+        : true
+      : false;
+  return {
+    clientId: config.clientId,
+    brokers: config.brokers ?? [],
+    ssl,
+    sasl: config.sasl ? ({ ...config.sasl } as SASLOptions) : undefined,
+    connectionTimeout: 3000,
+    retry: { initialRetryTime: 100, retries: 8 },
+    logLevel: KafkaLogLevel.WARN,
+    logCreator: () => (entry: LogEntry) => {
+      const { message, ...rest } = entry.log;
+      const fields = { namespace: entry.namespace, ...rest };
+      if (entry.level <= KafkaLogLevel.ERROR) log.error(fields, message);
+      else if (entry.level === KafkaLogLevel.WARN) log.warn(fields, message);
+      else log.debug(fields, message);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * One closed list of error codes. The same codes are dead-letter reasons and metric labels,
+ * so adding a code is a deliberate act: add it here with a one-line meaning.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'a setting is missing, unknown or has a wrong value',
+  EVENT_INVALID: 'an event failed schema validation',
+  EVENT_UNPARSABLE: 'a message was not valid JSON',
+  BUS_UNAVAILABLE: 'the message bus could not be reached',
+  BUS_SEND_FAILED: 'a message could not be produced',
+  STORE_UNAVAILABLE: 'the document store could not be reached',
+  STORE_WRITE_FAILED: 'documents could not be written after retries',
+  STORE_QUERY_INVALID: 'a store query was malformed',
+  STACK_ARTIFACT_UNAVAILABLE: 'a release artifact for the local stack could not be fetched',
+  STACK_START_FAILED: 'a local stack component did not become healthy',
+  USAGE: 'the command line was wrong',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class GatehoundError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatehoundError';
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+export function isGatehoundError(err: unknown, code?: ErrorCode): err is GatehoundError {
+  return err instanceof GatehoundError && (code === undefined || err.code === code);
+}
+
+/** Process exit codes: 2 for anything the operator must fix in the invocation or configuration. */
+export function exitCodeFor(err: unknown): number {
+  if (isGatehoundError(err, 'CONFIG_INVALID') || isGatehoundError(err, 'USAGE')) return 2;
+  return 1;
+}

@@ -1,0 +1,36 @@
+import type { Config } from '../schemas/config.js';
+
+const MASK = '[REDACTED]';
+
+/** A copy of the configuration that is safe to print: every secret replaced, every URL's credentials removed. */
+export function redactConfig(config: Config): unknown {
+  return {
+    ...config,
+    keyIdSecret: config.keyIdSecret && MASK,
+    kafka: { ...config.kafka, sasl: config.kafka.sasl && { ...config.kafka.sasl, password: MASK } },
+    opensearch: {
+      ...config.opensearch,
+      url: stripCredentials(config.opensearch.url),
+      password: config.opensearch.password && MASK,
+    },
+    api: {
+      ...config.api,
+      tokens: config.api.tokens.map((t) => ({ name: t.name, role: t.role, sha256: MASK })),
+    },
+    notify: {
+      ...config.notify,
+      slackWebhookUrl: config.notify.slackWebhookUrl && MASK,
+      webhookSecret: config.notify.webhookSecret && MASK,
+    },
+  };
+}
+
+function stripCredentials(url: string | null): string | null {
+  if (!url) return url;
+  const u = new URL(url);
+  if (u.username || u.password) {
+    u.username = '';
+    u.password = '';
+  }
+  return u.toString();
+}
