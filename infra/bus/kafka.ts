@@ -127,7 +127,7 @@ export class KafkaBus implements Bus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const messages = batch.messages.map((m) => toBusMessage(batch.topic, batch.partition, m));
         for (let attempt = 0; ; attempt++) {
@@ -143,6 +143,8 @@ export class KafkaBus implements Bus {
             await sleepWithHeartbeat(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, heartbeat);
           }
         }
+        // resolveOffset moves kafkajs's fetch position; the commit makes it survive a restart.
+        resolveOffset(batch.lastOffset());
         const next = (BigInt(batch.lastOffset()) + 1n).toString();
         await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
         await heartbeat();

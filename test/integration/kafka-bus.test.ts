@@ -20,5 +20,5 @@ describeBusConformance('kafka', async () => {
       },
     },
   });
-  return new KafkaBus(config.kafka, createLogger({ level: 'warn' }));
+  return new KafkaBus(config.kafka, createLogger({ level: 'error' }));
 });

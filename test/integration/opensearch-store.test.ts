@@ -11,7 +11,7 @@ describeStoreConformance(
     const config = Config.parse({
       opensearch: { url: inject('opensearchUrl'), indexPrefix: uniqueName('t').toLowerCase(), replicas: 0 },
     });
-    return new OpenSearchStore(config.opensearch, createLogger({ level: 'warn' }));
+    return new OpenSearchStore(config.opensearch, createLogger({ level: 'error' }));
   },
   async (store: Store) => (store as OpenSearchStore).dropAll(),
 );

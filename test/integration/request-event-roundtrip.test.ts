@@ -11,7 +11,10 @@ describe('RequestEvent through real Kafka', () => {
   let bus: KafkaBus;
   let topic: string;
   beforeAll(async () => {
-    bus = new KafkaBus(Config.parse({ kafka: { brokers: inject('kafkaBrokers').split(',') } }).kafka, createLogger({ level: 'warn' }));
+    bus = new KafkaBus(
+      Config.parse({ kafka: { brokers: inject('kafkaBrokers').split(',') } }).kafka,
+      createLogger({ level: 'error' }),
+    );
     topic = uniqueName('requests');
     await bus.createTopic(topic, 3);
   });
