@@ -7,7 +7,11 @@ const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
 function gatehound(args: string[], env: Record<string, string> = {}) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUND_')));
-  return spawnSync(process.execPath, [cli, ...args], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [cli, ...args], {
+    env: { ...clean, ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 }
 
 describe('gatehound CLI', () => {
@@ -20,7 +24,9 @@ describe('gatehound CLI', () => {
   it('stops with exit code 2 on an unknown setting', () => {
     const res = gatehound(['config', 'check'], { GATEHOUND_OPENSEARCH_ULR: 'http://x:9200' });
     expect(res.status).toBe(2);
-    expect(res.stderr).toContain('GATEHOUND_OPENSEARCH_ULR: unknown setting (did you mean GATEHOUND_OPENSEARCH_URL?)');
+    expect(res.stderr).toContain(
+      'GATEHOUND_OPENSEARCH_ULR: unknown setting (did you mean GATEHOUND_OPENSEARCH_URL?)',
+    );
   });
 
   it('never echoes a secret it rejects', () => {
@@ -42,7 +48,13 @@ describe('gatehound CLI', () => {
   });
 
   it('checks that the exported JSON Schemas are current', () => {
-    const res = gatehound(['schemas', 'export', '--check', '--out', fileURLToPath(new URL('../schemas/json', import.meta.url))]);
+    const res = gatehound([
+      'schemas',
+      'export',
+      '--check',
+      '--out',
+      fileURLToPath(new URL('../schemas/json', import.meta.url)),
+    ]);
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
   });

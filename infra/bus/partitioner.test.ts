@@ -10,6 +10,7 @@ describe('partitionFor', () => {
       leader: 0,
       replicas: [0],
       isr: [0],
+      partitionErrorCode: 0,
     }));
     for (const key of [
       '',
