@@ -55,7 +55,7 @@ describe('configuration', () => {
     expect(c.kafka.ssl).toBe(true);
     expect(c.opensearch.url).toBe('https://search.internal:9200');
     expect(c.api.tokens[0]!.role).toBe('admin');
-    expect(c.notify.webhookFormat).toBe('alertmanager');
+    expect(c.alerting.webhookFormat).toBe('alertmanager');
     expect(c.gateway.proxyPort).toBe(9000);
   });
 

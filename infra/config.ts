@@ -1,50 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { Config } from '../schemas/config.js';
+import { Config, ENV_SETTINGS, type EnvSetting, type EnvType } from '../schemas/config.js';
 import { GatehoundError } from './errors.js';
-
-type EnvType = 'string' | 'int' | 'bool' | 'list' | 'json';
-
-interface EnvSetting {
-  path: readonly string[];
-  type: EnvType;
-  /** Secrets may also be read from `<NAME>_FILE`, and their values never appear in an error. */
-  secret?: boolean;
-}
-
-/** Every GATEHOUND_* variable the program reads. Anything else with the prefix is a typo and stops start-up. */
-export const ENV_SETTINGS: Record<string, EnvSetting> = {
-  GATEHOUND_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
-  GATEHOUND_KEY_ID_SECRET: { path: ['keyIdSecret'], type: 'string', secret: true },
-  GATEHOUND_POLICY_FILE: { path: ['policyFile'], type: 'string' },
-  GATEHOUND_KAFKA_BROKERS: { path: ['kafka', 'brokers'], type: 'list' },
-  GATEHOUND_KAFKA_CLIENT_ID: { path: ['kafka', 'clientId'], type: 'string' },
-  GATEHOUND_KAFKA_CLIENT: { path: ['kafka', 'client'], type: 'string' },
-  GATEHOUND_KAFKA_SSL: { path: ['kafka', 'ssl'], type: 'bool' },
-  GATEHOUND_KAFKA_CA_FILE: { path: ['kafka', 'caFile'], type: 'string' },
-  GATEHOUND_KAFKA_SASL: { path: ['kafka', 'sasl'], type: 'json', secret: true },
-  GATEHOUND_KAFKA_PARTITIONS: { path: ['kafka', 'partitions'], type: 'int' },
-  GATEHOUND_KAFKA_REPLICATION_FACTOR: { path: ['kafka', 'replicationFactor'], type: 'int' },
-  GATEHOUND_KAFKA_COMPRESSION: { path: ['kafka', 'compression'], type: 'string' },
-  GATEHOUND_OPENSEARCH_URL: { path: ['opensearch', 'url'], type: 'string' },
-  GATEHOUND_OPENSEARCH_USERNAME: { path: ['opensearch', 'username'], type: 'string' },
-  GATEHOUND_OPENSEARCH_PASSWORD: { path: ['opensearch', 'password'], type: 'string', secret: true },
-  GATEHOUND_OPENSEARCH_CA_FILE: { path: ['opensearch', 'caFile'], type: 'string' },
-  GATEHOUND_OPENSEARCH_REJECT_UNAUTHORIZED: { path: ['opensearch', 'rejectUnauthorized'], type: 'bool' },
-  GATEHOUND_OPENSEARCH_INDEX_PREFIX: { path: ['opensearch', 'indexPrefix'], type: 'string' },
-  GATEHOUND_OPENSEARCH_REPLICAS: { path: ['opensearch', 'replicas'], type: 'int' },
-  GATEHOUND_GATEWAY_ID: { path: ['gateway', 'id'], type: 'string' },
-  GATEHOUND_UPSTREAM_URL: { path: ['gateway', 'upstreamUrl'], type: 'string' },
-  GATEHOUND_PROXY_PORT: { path: ['gateway', 'proxyPort'], type: 'int' },
-  GATEHOUND_API_PORT: { path: ['api', 'port'], type: 'int' },
-  GATEHOUND_API_HOST: { path: ['api', 'host'], type: 'string' },
-  GATEHOUND_API_TOKENS: { path: ['api', 'tokens'], type: 'json', secret: true },
-  GATEHOUND_SLACK_WEBHOOK_URL: { path: ['notify', 'slackWebhookUrl'], type: 'string', secret: true },
-  GATEHOUND_WEBHOOK_URL: { path: ['notify', 'webhookUrl'], type: 'string' },
-  GATEHOUND_WEBHOOK_SECRET: { path: ['notify', 'webhookSecret'], type: 'string', secret: true },
-  GATEHOUND_WEBHOOK_FORMAT: { path: ['notify', 'webhookFormat'], type: 'string' },
-};
 
 /** Variables read elsewhere (the config file's own location, the local stack launcher). */
 const OTHER_ENV = new Set(['GATEHOUND_CONFIG_FILE']);

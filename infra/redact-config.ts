@@ -17,10 +17,10 @@ export function redactConfig(config: Config): unknown {
       ...config.api,
       tokens: config.api.tokens.map((t) => ({ name: t.name, role: t.role, sha256: MASK })),
     },
-    notify: {
-      ...config.notify,
-      slackWebhookUrl: config.notify.slackWebhookUrl && MASK,
-      webhookSecret: config.notify.webhookSecret && MASK,
+    alerting: {
+      ...config.alerting,
+      slackWebhookUrl: config.alerting.slackWebhookUrl && MASK,
+      webhookSecret: config.alerting.webhookSecret && MASK,
     },
   };
 }

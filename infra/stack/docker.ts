@@ -101,10 +101,12 @@ export async function composeUp(ports: ComposePorts): Promise<void> {
   await compose(['up', '-d', ...COMPOSE_SERVICES], ports, 'kafka/opensearch');
 }
 
-/** Stops and removes only the two services (named volumes are kept, so data survives). */
+/**
+ * Stops only the two services. Their containers are kept (not removed), so topics and indices
+ * survive until the next `up`; `docker compose down -v` discards everything.
+ */
 export async function composeDown(ports: ComposePorts): Promise<void> {
   await compose(['stop', ...COMPOSE_SERVICES], ports, 'kafka/opensearch');
-  await compose(['rm', '-f', ...COMPOSE_SERVICES], ports, 'kafka/opensearch');
 }
 
 /** Services of the two that have a running container, per `docker compose ps`. */

@@ -118,7 +118,8 @@ function portsOf(p: StackPaths): { kafkaPort: number; opensearchPort: number } {
 }
 
 function infoOf(p: StackPaths, mode: 'jvm' | 'docker'): StackInfo {
-  const host = mode === 'docker' ? 'localhost' : '127.0.0.1';
+  // Both modes listen (and Kafka advertises) on 127.0.0.1 only.
+  const host = '127.0.0.1';
   return {
     mode,
     kafkaBrokers: `${host}:${p.kafka.port}`,
@@ -352,7 +353,7 @@ async function upDocker(o: StackOptions, p: StackPaths, log: (line: string) => v
 
 /**
  * Stops what `stackUp` started for this state dir (never anything else) and waits until it is
- * gone. Docker mode stops and removes the two compose services, keeping their volumes.
+ * gone. Docker mode stops the two compose services (their containers and data are kept).
  */
 export async function stackDown(o: StackOptions = {}): Promise<void> {
   const log = o.log ?? (() => {});

@@ -1,0 +1,65 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ErrorCode } from './errors.js';
+
+/** The roles of the pipeline, as metric labels. */
+export type Role = 'proxy' | 'replay' | 'detect' | 'respond' | 'api';
+
+/**
+ * The fixed telemetry vocabulary every role shares: what came in, what went out, what was dropped
+ * and why, and errors by code. Stage-specific metrics register on the same registry in their stage.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly consumed: Counter<'role' | 'topic'>;
+  readonly produced: Counter<'role' | 'topic'>;
+  readonly dropped: Counter<'role' | 'reason'>;
+  readonly deadLettered: Counter<'role' | 'code'>;
+  readonly errors: Counter<'role' | 'code'>;
+  readonly up: Gauge<'role'>;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics)
+      collectDefaultMetrics({ register: this.registry, prefix: 'gatehound_process_' });
+    const r = [this.registry];
+    this.consumed = new Counter({
+      name: 'gatehound_messages_consumed_total',
+      help: 'Messages consumed, by role and topic',
+      labelNames: ['role', 'topic'],
+      registers: r,
+    });
+    this.produced = new Counter({
+      name: 'gatehound_messages_produced_total',
+      help: 'Messages produced, by role and topic',
+      labelNames: ['role', 'topic'],
+      registers: r,
+    });
+    this.dropped = new Counter({
+      name: 'gatehound_dropped_total',
+      help: 'Items dropped, by role and reason: never silent',
+      labelNames: ['role', 'reason'],
+      registers: r,
+    });
+    this.deadLettered = new Counter({
+      name: 'gatehound_dead_letters_total',
+      help: 'Inputs sent to the dead-letter topic, by role and error code',
+      labelNames: ['role', 'code'],
+      registers: r,
+    });
+    this.errors = new Counter({
+      name: 'gatehound_errors_total',
+      help: 'Errors, by role and error code',
+      labelNames: ['role', 'code'],
+      registers: r,
+    });
+    this.up = new Gauge({
+      name: 'gatehound_role_up',
+      help: '1 while a role is running',
+      labelNames: ['role'],
+      registers: r,
+    });
+  }
+
+  error(role: Role, code: ErrorCode | 'INTERNAL'): void {
+    this.errors.inc({ role, code });
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { type EnvTable, hostPort } from './env.js';
+
+const Topics = z.strictObject({
+  requests: z.string().min(1).default('gatehound.requests.v1'),
+  findings: z.string().min(1).default('gatehound.findings.v1'),
+  revocations: z.string().min(1).default('gatehound.revocations.v1'),
+  state: z.string().min(1).default('gatehound.state.v1'),
+  dlq: z.string().min(1).default('gatehound.dlq.v1'),
+});
+
+export const KafkaConfig = z.strictObject({
+  brokers: z.array(hostPort).min(1).nullable().default(null).describe('null: the embedded in-process bus'),
+  clientId: z.string().min(1).default('gatehound'),
+  client: z.enum(['kafkajs']).default('kafkajs'),
+  ssl: z.boolean().default(false),
+  caFile: z.string().min(1).nullable().default(null),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .nullable()
+    .default(null),
+  partitions: z.number().int().min(1).max(1024).default(6),
+  replicationFactor: z.number().int().min(1).max(16).default(1),
+  compression: z.enum(['none', 'gzip']).default('gzip'),
+  topics: Topics.prefault({}),
+});
+
+export const KAFKA_ENV: EnvTable = {
+  GATEHOUND_KAFKA_BROKERS: { path: ['kafka', 'brokers'], type: 'list' },
+  GATEHOUND_KAFKA_CLIENT_ID: { path: ['kafka', 'clientId'], type: 'string' },
+  GATEHOUND_KAFKA_CLIENT: { path: ['kafka', 'client'], type: 'string' },
+  GATEHOUND_KAFKA_SSL: { path: ['kafka', 'ssl'], type: 'bool' },
+  GATEHOUND_KAFKA_CA_FILE: { path: ['kafka', 'caFile'], type: 'string' },
+  GATEHOUND_KAFKA_SASL: { path: ['kafka', 'sasl'], type: 'json', secret: true },
+  GATEHOUND_KAFKA_PARTITIONS: { path: ['kafka', 'partitions'], type: 'int' },
+  GATEHOUND_KAFKA_REPLICATION_FACTOR: { path: ['kafka', 'replicationFactor'], type: 'int' },
+  GATEHOUND_KAFKA_COMPRESSION: { path: ['kafka', 'compression'], type: 'string' },
+};

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { type EnvTable, httpUrl } from './env.js';
+
+export const OpenSearchConfig = z.strictObject({
+  url: httpUrl.nullable().default(null).describe('null: the embedded in-process store'),
+  username: z.string().min(1).nullable().default(null),
+  password: z.string().min(1).nullable().default(null),
+  caFile: z.string().min(1).nullable().default(null),
+  rejectUnauthorized: z.boolean().default(true),
+  indexPrefix: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,40}$/, 'expected a lowercase index prefix')
+    .default('gatehound'),
+  shards: z.number().int().min(1).max(64).default(1),
+  replicas: z.number().int().min(0).max(8).default(1),
+});
+
+export const OPENSEARCH_ENV: EnvTable = {
+  GATEHOUND_OPENSEARCH_URL: { path: ['opensearch', 'url'], type: 'string' },
+  GATEHOUND_OPENSEARCH_USERNAME: { path: ['opensearch', 'username'], type: 'string' },
+  GATEHOUND_OPENSEARCH_PASSWORD: { path: ['opensearch', 'password'], type: 'string', secret: true },
+  GATEHOUND_OPENSEARCH_CA_FILE: { path: ['opensearch', 'caFile'], type: 'string' },
+  GATEHOUND_OPENSEARCH_REJECT_UNAUTHORIZED: { path: ['opensearch', 'rejectUnauthorized'], type: 'bool' },
+  GATEHOUND_OPENSEARCH_INDEX_PREFIX: { path: ['opensearch', 'indexPrefix'], type: 'string' },
+  GATEHOUND_OPENSEARCH_REPLICAS: { path: ['opensearch', 'replicas'], type: 'int' },
+};
