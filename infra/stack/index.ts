@@ -182,11 +182,17 @@ function startFailed(c: Component, why: string): GatehoundError {
 async function chooseMode(o: StackOptions, p: StackPaths): Promise<'jvm' | 'docker'> {
   const mode = o.mode ?? 'auto';
   if (mode !== 'auto') return mode;
-  const c = components(p, 'jvm');
   // A JVM stack already running in this state dir keeps being used, Docker or not.
-  if (locate(c.kafka.pidFile, c.kafka.needles) || locate(c.opensearch.pidFile, c.opensearch.needles))
-    return 'jvm';
+  if (jvmRunning(p).length > 0) return 'jvm';
   return (await dockerEngineRunning()) ? 'docker' : 'jvm';
+}
+
+/** Components of this state dir that run as JVM processes right now. */
+function jvmRunning(p: StackPaths): ComponentName[] {
+  const cs = components(p, 'jvm');
+  return [cs.kafka, cs.opensearch]
+    .filter((c) => locate(c.pidFile, c.needles) !== undefined)
+    .map((c) => c.name);
 }
 
 /**
@@ -203,7 +209,16 @@ export async function stackUp(o: StackOptions = {}): Promise<StackInfo> {
       const { p, record } = resolve(o);
       const mode = await chooseMode(o, p);
       fs.mkdirSync(p.logsDir, { recursive: true });
-      if (mode === 'docker') return upDocker(o, p, log);
+      if (mode === 'docker') {
+        const jvm = jvmRunning(p);
+        if (jvm.length > 0) {
+          throw new GatehoundError(
+            'STACK_START_FAILED',
+            `${jvm.join(' and ')} from ${p.stateDir} already run as JVM processes; run \`gatehound stack down\` first`,
+          );
+        }
+        return upDocker(o, p, log);
+      }
       if (record?.mode === 'docker' && (await dockerEngineRunning())) {
         const running = await composeRunning(portsOf(p)).catch(() => new Set<string>());
         if (running.size > 0) {
