@@ -141,6 +141,11 @@ export const INDEX_DEFS: Record<IndexKind, IndexDef> = {
   },
 };
 
+/** The event-time field retention is judged by. */
+export function retentionField(def: IndexDef): string {
+  return def.timeField ?? (def.kind === 'incidents' ? 'lastSeen' : 'at');
+}
+
 export function baseIndexName(prefix: string, kind: IndexKind): string {
   return `${prefix}-${kind}`;
 }

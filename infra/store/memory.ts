@@ -1,4 +1,6 @@
-import { INDEX_DEFS } from './indices.js';
+import { GatehoundError } from '../errors.js';
+import { getPath, INDEX_DEFS, retentionField } from './indices.js';
+import { deepMerge } from './merge.js';
 import { compareKeys, matchesQuery, sortKey } from './query.js';
 import type { IndexKind, SearchResult, Store, StoreDoc, StoreQuery } from './store.js';
 
@@ -15,6 +17,30 @@ export class MemoryStore implements Store {
     const target = this.index(index);
     // A structured clone keeps later mutations of the caller's objects out of the store, as a network would.
     for (const { id, doc } of docs) target.set(id, structuredClone({ ...doc, id }));
+  }
+
+  async update(index: IndexKind, id: string, partial: Record<string, unknown>): Promise<boolean> {
+    if (INDEX_DEFS[index].timeField) {
+      throw new GatehoundError(
+        'STORE_QUERY_INVALID',
+        `documents of ${index} are immutable: they are written whole`,
+      );
+    }
+    const target = this.index(index);
+    const current = target.get(id);
+    if (!current) return false;
+    target.set(id, deepMerge(current, structuredClone(partial)));
+    return true;
+  }
+
+  async deleteOlderThan(index: IndexKind, before: string): Promise<void> {
+    const field = retentionField(INDEX_DEFS[index]);
+    const cutoff = Date.parse(before);
+    const target = this.index(index);
+    for (const [id, doc] of target) {
+      const t = Date.parse(String(getPath(doc, field)));
+      if (t < cutoff) target.delete(id);
+    }
   }
 
   async get<T>(index: IndexKind, id: string): Promise<T | null> {

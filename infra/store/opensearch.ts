@@ -4,7 +4,7 @@ import type { Config } from '../../schemas/config.js';
 import { GatehoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, classifyBulkItems, isRetryableStatus } from './bulk-result.js';
-import { baseIndexName, INDEX_DEFS, indexNameFor, indexPattern } from './indices.js';
+import { baseIndexName, INDEX_DEFS, indexNameFor, indexPattern, retentionField } from './indices.js';
 import type {
   IndexKind,
   SearchResult,
@@ -117,6 +117,70 @@ export class OpenSearchStore implements Store {
     }
   }
 
+  async update(
+    index: IndexKind,
+    id: string,
+    partial: Record<string, unknown>,
+    options: WriteOptions = {},
+  ): Promise<boolean> {
+    if (INDEX_DEFS[index].timeField) {
+      throw new GatehoundError(
+        'STORE_QUERY_INVALID',
+        `documents of ${index} are immutable: they are written whole`,
+      );
+    }
+    return this.call(`update in ${index}`, async () => {
+      try {
+        await this.client.update({
+          index: baseIndexName(this.prefix, index),
+          id,
+          retry_on_conflict: 5,
+          refresh: options.refresh ? 'wait_for' : false,
+          body: { doc: partial },
+        });
+        return true;
+      } catch (err) {
+        if (statusOf(err) === 404) return false;
+        throw err;
+      }
+    });
+  }
+
+  async deleteOlderThan(index: IndexKind, before: string): Promise<void> {
+    const def = INDEX_DEFS[index];
+    await this.call(`retention of ${index}`, async () => {
+      if (def.timeField) {
+        // Daily indices are named from event time: drop every whole day before the cutoff.
+        const cutoffDay = new Date(before).toISOString().slice(0, 10).replaceAll('-', '.');
+        const res = await this.client.cat.indices({
+          index: indexPattern(this.prefix, def),
+          format: 'json',
+          h: ['index'],
+        });
+        const base = `${baseIndexName(this.prefix, def.kind)}-`;
+        const old = (res.body as { index: string }[])
+          .map((r) => r.index)
+          .filter((name) => name.startsWith(base) && /^\d{4}\.\d{2}\.\d{2}$/.test(name.slice(base.length)))
+          .filter((name) => name.slice(base.length) < cutoffDay);
+        if (old.length) await this.client.indices.delete({ index: old.join(',') });
+        return;
+      }
+      // Search-then-delete rather than _delete_by_query, which lives in a module not every distribution has.
+      const target = baseIndexName(this.prefix, index);
+      const query = { range: { [retentionField(def)]: { lt: before } } };
+      for (;;) {
+        await this.client.indices.refresh({ index: target });
+        const res = await this.client.search({ index: target, body: { query, size: 1000, _source: false } });
+        const ids = res.body.hits.hits.map((h) => h._id);
+        if (ids.length === 0) return;
+        await this.client.bulk({
+          refresh: 'wait_for',
+          body: ids.map((_id) => ({ delete: { _index: target, _id } })),
+        });
+      }
+    });
+  }
+
   async get<T>(index: IndexKind, id: string): Promise<T | null> {
     const def = INDEX_DEFS[index];
     return this.call(`get from ${index}`, async () => {
@@ -195,7 +259,7 @@ export class OpenSearchStore implements Store {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof GatehoundError) throw err;
+      if (err instanceof GatehoundError || !isTransportError(err)) throw err;
       const status = statusOf(err);
       if (status === 400)
         throw new GatehoundError('STORE_QUERY_INVALID', `${what}: the query was rejected`, { cause: err });
@@ -247,6 +311,17 @@ export function toSearchBody(query: StoreQuery, textFields: string[]): Record<st
     track_total_hits: true,
     ...(query.after ? { search_after: query.after } : {}),
   };
+}
+
+/** Errors of the client's transport (HTTP answers, connection failures), as opposed to our own bugs. */
+function isTransportError(err: unknown): boolean {
+  const e = err as { meta?: unknown; name?: string };
+  return (
+    e?.meta !== undefined ||
+    ['ConnectionError', 'TimeoutError', 'NoLivingConnectionsError', 'DeserializationError'].includes(
+      e?.name ?? '',
+    )
+  );
 }
 
 function statusOf(err: unknown): number {

@@ -51,6 +51,19 @@ export interface Store {
   ensureIndices(): Promise<void>;
   /** Idempotent: a document id written twice is one document. */
   put(index: IndexKind, docs: StoreDoc[], options?: WriteOptions): Promise<void>;
+  /**
+   * Merges `partial` into an existing document (objects deep-merged, arrays replaced), leaving every
+   * other field as it is: how the API changes an incident's status without racing the responder.
+   * Only for the long-lived indices (incidents, actions). Resolves false when no such document exists.
+   */
+  update(
+    index: IndexKind,
+    id: string,
+    partial: Record<string, unknown>,
+    options?: WriteOptions,
+  ): Promise<boolean>;
+  /** Removes documents whose `field` is before `before` (retention); daily indices are dropped whole. */
+  deleteOlderThan(index: IndexKind, before: string): Promise<void>;
   get<T = Record<string, unknown>>(index: IndexKind, id: string): Promise<T | null>;
   search<T = Record<string, unknown>>(index: IndexKind, query: StoreQuery): Promise<SearchResult<T>>;
   ping(): Promise<boolean>;

@@ -148,6 +148,55 @@ export function describeStoreConformance(
       expect(res.total).toBe(2);
     });
 
+    it('updates part of a long-lived document, leaving the rest, and says when there is none', async () => {
+      expect(
+        await store.update(
+          'incidents',
+          'inc-0002',
+          { status: 'resolved', subject: { id: 'k2-renamed' } },
+          { refresh: true },
+        ),
+      ).toBe(true);
+      expect(await store.get('incidents', 'inc-0002')).toMatchObject({
+        status: 'resolved',
+        subject: { kind: 'key', id: 'k2-renamed' },
+        findingCount: 3,
+      });
+      expect(await store.update('incidents', 'no-such-id', { status: 'resolved' })).toBe(false);
+      await expect(store.update('findings', 'f-a', { score: 0 })).rejects.toMatchObject({
+        code: 'STORE_QUERY_INVALID',
+      });
+    });
+
+    it('deletes what is older than the retention cutoff, by event time', async () => {
+      const action = (id: string, at: string) => ({
+        schema: 'gatehound.action.v1',
+        id,
+        type: 'audit',
+        at,
+        actor: 'api:ops',
+        incidentId: null,
+        subject: null,
+        status: 'succeeded',
+        detail: {},
+      });
+      await store.put(
+        'actions',
+        [
+          { id: 'a-old', doc: action('a-old', '2026-10-01T00:00:00Z') },
+          { id: 'a-new', doc: action('a-new', '2026-11-20T00:00:00Z') },
+        ],
+        { refresh: true },
+      );
+      await store.deleteOlderThan('actions', '2026-11-01T00:00:00Z');
+      await store.deleteOlderThan('findings', '2026-11-02T00:00:00Z');
+      if ('refresh' in store) await (store as unknown as { refresh(): Promise<void> }).refresh();
+      expect(await store.get('actions', 'a-old')).toBeNull();
+      expect(await store.get('actions', 'a-new')).not.toBeNull();
+      expect(await store.get('findings', 'f-a')).toBeNull();
+      expect(await store.get('findings', 'f-b')).not.toBeNull();
+    });
+
     it('answers ping', async () => {
       expect(await store.ping()).toBe(true);
     });
