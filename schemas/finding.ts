@@ -8,6 +8,7 @@ export const SignatureHit = z.strictObject({
   category: z.string().min(1).max(64),
   count: z.number().int().positive(),
 });
+export type SignatureHit = z.infer<typeof SignatureHit>;
 
 /** The numbers that made the decision, so a reader can check it without rerunning the detector. */
 export const Evidence = z.strictObject({

@@ -1,7 +1,84 @@
 import { z } from 'zod';
 import type { EnvTable } from './env.js';
 
-/** Detector workers: thresholds, windows, state bounds. */
-export const DetectorsConfig = z.strictObject({});
+const ms = (d: number) => z.number().int().positive().default(d);
+const count = (d: number) => z.number().int().positive().default(d);
 
-export const DETECTORS_ENV: EnvTable = {};
+/** Volume spike: requests and tokens per window against the entity's own EWMA baseline. */
+const VolumeSpike = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: ms(60_000),
+  /** Below these per-window volumes nothing alarms, whatever the baseline: tiny entities stay quiet. */
+  minRequests: count(60),
+  minTokens: count(60_000),
+  /** Standard deviations above the baseline mean. */
+  sigmas: z.number().positive().default(6),
+  /** Observed must also be this many times the baseline mean. */
+  minRatio: z.number().min(1).default(3),
+  /** Windows of history before the entity is judged against itself rather than the population. */
+  minHistoryWindows: count(15),
+  /** EWMA smoothing per window. */
+  alpha: z.number().gt(0).lt(1).default(0.05),
+  /** Ratio to the baseline mean that makes a spike critical (and a key revocable). */
+  criticalRatio: z.number().min(1).default(30),
+});
+
+/** Probing: distinct failing paths, sensitive paths, model and method enumeration. */
+const Probing = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: ms(60_000),
+  minDistinctErrorPaths: count(12),
+  minSensitiveHits: count(3),
+  minUnknownModels: count(5),
+  minProbedMethods: count(4),
+});
+
+/** Auth-failure bursts per source address, per key, and a success right after a burst. */
+const AuthFailureBurst = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: ms(60_000),
+  /** Failures from one address in a window that make a burst. */
+  ipFailures: count(20),
+  /** Distinct keys failing from one address in a window: credential stuffing. */
+  ipDistinctKeys: count(6),
+  /** Failures on one key in a window: a key being hammered. */
+  keyFailures: count(30),
+  /** A success from a bursting address within this time is a likely compromised key. */
+  compromiseWithinMs: ms(600_000),
+});
+
+/** Injection signatures in prompt, path and query. */
+const Injection = z.strictObject({
+  enabled: z.boolean().default(true),
+  windowMs: ms(60_000),
+  /** Pack file replacing the built-in signatures; null: built-in. */
+  packFile: z.string().min(1).nullable().default(null),
+  /** Matching requests per window from one subject that make the finding high, and critical. */
+  highHits: count(3),
+  criticalHits: count(10),
+});
+
+/** Detector workers: thresholds, windows, state bounds. */
+export const DetectorsConfig = z.strictObject({
+  /** Events older than the watermark by more than this are late: counted and dropped. */
+  allowedLatenessMs: z.number().int().nonnegative().default(30_000),
+  /** Wall-clock idle time after which a partition's open windows are closed (end of a replay). */
+  idleFlushMs: ms(5_000),
+  /** Entities per detector and partition; the least recently seen are evicted beyond it. */
+  maxEntities: count(200_000),
+  /** Event time after which an idle entity is forgotten. */
+  entityIdleMs: ms(6 * 3_600_000),
+  /** How often partition state is snapshotted to the state topic (wall clock). */
+  snapshotIntervalMs: ms(10_000),
+  volumeSpike: VolumeSpike.prefault({}),
+  probing: Probing.prefault({}),
+  authFailureBurst: AuthFailureBurst.prefault({}),
+  injection: Injection.prefault({}),
+});
+export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
+
+export const DETECTORS_ENV: EnvTable = {
+  GATEHOUND_DETECT_ALLOWED_LATENESS_MS: { path: ['detectors', 'allowedLatenessMs'], type: 'int' },
+  GATEHOUND_DETECT_MAX_ENTITIES: { path: ['detectors', 'maxEntities'], type: 'int' },
+  GATEHOUND_DETECT_SIGNATURE_PACK: { path: ['detectors', 'injection', 'packFile'], type: 'string' },
+};

@@ -3,6 +3,8 @@ import { type EnvTable, hostPort } from './env.js';
 
 const Topics = z.strictObject({
   requests: z.string().min(1).default('gatehound.requests.v1'),
+  /** Internal to the detect role: every event re-keyed by client address, so per-address state is whole. */
+  requestsByIp: z.string().min(1).default('gatehound.requests-by-ip.v1'),
   findings: z.string().min(1).default('gatehound.findings.v1'),
   revocations: z.string().min(1).default('gatehound.revocations.v1'),
   state: z.string().min(1).default('gatehound.state.v1'),

@@ -13,6 +13,7 @@ describeBusConformance('kafka', async () => {
       partitions: 3,
       topics: {
         requests: `${prefix}.requests`,
+        requestsByIp: `${prefix}.requests-by-ip`,
         findings: `${prefix}.findings`,
         revocations: `${prefix}.revocations`,
         state: `${prefix}.state`,

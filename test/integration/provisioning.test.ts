@@ -17,6 +17,7 @@ describe('provisioning on the real stack', () => {
       partitions: 4,
       topics: {
         requests: `${prefix}.requests.v1`,
+        requestsByIp: `${prefix}.requests-by-ip.v1`,
         findings: `${prefix}.findings.v1`,
         revocations: `${prefix}.revocations.v1`,
         state: `${prefix}.state.v1`,
@@ -43,6 +44,7 @@ describe('provisioning on the real stack', () => {
       const partitions = Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]));
       expect(partitions).toEqual({
         [config.kafka.topics.requests]: 4,
+        [config.kafka.topics.requestsByIp]: 4,
         [config.kafka.topics.findings]: 4,
         [config.kafka.topics.state]: 4,
         [config.kafka.topics.revocations]: 1,

@@ -1,0 +1,148 @@
+import type { Severity, Subject } from '../schemas/common.js';
+import type { DetectorsConfig } from '../schemas/config/detectors.js';
+import type { RequestEvent } from '../schemas/request-event.js';
+import type { DetectorSpec, Verdict } from './detector.js';
+import { hash32 } from './hash.js';
+import { round, subjectFor } from './volume-spike.js';
+
+type Config = DetectorsConfig['authFailureBurst'];
+
+const SET_CAP = 256;
+
+export interface AuthIpState {
+  failures: number;
+  failingKeys: Set<number> | null;
+  /** Event time until which a success from this address is treated as a likely compromise. */
+  burstUntil: number;
+  /** The burst's size, kept for the evidence of a later success. */
+  burstFailures: number;
+  burstDistinctKeys: number;
+}
+
+export interface AuthKeyState {
+  failures: number;
+  sources: Set<number> | null;
+}
+
+function isAuthFailure(e: RequestEvent): boolean {
+  // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess.
+  if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked') return false;
+  return e.http.status === 401 || e.http.status === 403;
+}
+
+function isSuccess(e: RequestEvent): boolean {
+  return e.key !== null && e.http.status >= 200 && e.http.status < 300;
+}
+
+function add(set: Set<number> | null, value: number): Set<number> {
+  const s = set ?? new Set<number>();
+  if (s.size < SET_CAP) s.add(value);
+  return s;
+}
+
+function burstSeverity(strength: number): Severity {
+  return strength >= 5 ? 'critical' : 'high';
+}
+
+/**
+ * Per source address: many failures, or many distinct keys failing (credential stuffing). A key that
+ * then succeeds from that address is a likely compromise: a critical finding about the key.
+ */
+export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
+  name: 'auth_failure_burst',
+  stage: 'ip',
+  config: (all) => all.authFailureBurst,
+  entityOf: (e) => (isAuthFailure(e) || isSuccess(e) ? subjectFor('ip', e) : null),
+  onlyExisting: (e) => !isAuthFailure(e),
+  create: () => ({ failures: 0, failingKeys: null, burstUntil: 0, burstFailures: 0, burstDistinctKeys: 0 }),
+  update: (s, e, ctx) => {
+    if (!isAuthFailure(e)) return;
+    s.failures += 1;
+    if (e.key) s.failingKeys = add(s.failingKeys, hash32(e.key.id));
+    const distinct = s.failingKeys?.size ?? 0;
+    if (s.failures >= ctx.config.ipFailures || distinct >= ctx.config.ipDistinctKeys) {
+      s.burstUntil = Date.parse(e.ts) + ctx.config.compromiseWithinMs;
+      s.burstFailures = Math.max(s.burstFailures, s.failures);
+      s.burstDistinctKeys = Math.max(s.burstDistinctKeys, distinct);
+    }
+  },
+  roll: (s) => {
+    s.failures = 0;
+    s.failingKeys = null;
+  },
+  evaluate: (s, e, subject, ctx) => {
+    const c = ctx.config;
+    const verdicts: Verdict[] = [];
+    if (isSuccess(e) && Date.parse(e.ts) <= s.burstUntil && s.burstFailures > 0) {
+      const key: Subject = { kind: 'key', id: e.key!.id };
+      verdicts.push({
+        subject: key,
+        severity: 'critical',
+        score: 0.99,
+        scope: `compromise:${e.key!.id}`,
+        evidence: {
+          signal: 'success_after_burst',
+          observed: s.burstFailures,
+          baseline: null,
+          threshold: c.ipFailures,
+          details: { sourceIp: subject.id, failingKeys: s.burstDistinctKeys, withinMs: c.compromiseWithinMs },
+        },
+      });
+    }
+    const distinct = s.failingKeys?.size ?? 0;
+    const strength = Math.max(s.failures / c.ipFailures, distinct / c.ipDistinctKeys);
+    if (strength >= 1) {
+      const stuffing = distinct / c.ipDistinctKeys >= s.failures / c.ipFailures;
+      verdicts.push({
+        subject,
+        severity: burstSeverity(strength),
+        score: round(Math.min(0.98, 1 - 1 / (1 + strength))),
+        scope: 'burst',
+        evidence: {
+          signal: stuffing ? 'distinct_failing_keys' : 'auth_failures',
+          observed: stuffing ? distinct : s.failures,
+          baseline: null,
+          threshold: stuffing ? c.ipDistinctKeys : c.ipFailures,
+          details: { failures: s.failures, distinctFailingKeys: distinct },
+        },
+      });
+    }
+    return verdicts;
+  },
+};
+
+/** Per key: one key failing again and again, from one address or many. */
+export const authFailureBurstByKey: DetectorSpec<AuthKeyState, Config> = {
+  name: 'auth_failure_burst',
+  stage: 'key',
+  config: (all) => all.authFailureBurst,
+  entityOf: (e) => (isAuthFailure(e) ? subjectFor('key', e) : null),
+  create: () => ({ failures: 0, sources: null }),
+  update: (s, e) => {
+    s.failures += 1;
+    s.sources = add(s.sources, hash32(e.client.ip));
+  },
+  roll: (s) => {
+    s.failures = 0;
+    s.sources = null;
+  },
+  evaluate: (s, _e, subject, ctx) => {
+    const strength = s.failures / ctx.config.keyFailures;
+    if (strength < 1) return [];
+    return [
+      {
+        subject,
+        // The key is the target here, not the culprit: never critical, so it is not revoked for being attacked.
+        severity: strength >= 3 ? 'high' : 'medium',
+        score: round(Math.min(0.95, 1 - 1 / (1 + strength))),
+        evidence: {
+          signal: 'key_auth_failures',
+          observed: s.failures,
+          baseline: null,
+          threshold: ctx.config.keyFailures,
+          details: { distinctSources: s.sources?.size ?? 0 },
+        },
+      },
+    ];
+  },
+};

@@ -1,0 +1,124 @@
+import type { Severity, Subject } from '../schemas/common.js';
+import type { DetectorsConfig } from '../schemas/config/detectors.js';
+import type { SignatureHit } from '../schemas/finding.js';
+import type { RequestEvent } from '../schemas/request-event.js';
+import { type Ewma, ewmaIdle, ewmaUpdate, newEwma } from './baselines/ewma.js';
+import type { DetectorSpec } from './detector.js';
+import { round } from './volume-spike.js';
+
+type Config = DetectorsConfig['injection'];
+
+export type ScanField = 'prompt' | 'path' | 'query';
+
+/** The signature pack's verdict on one text. */
+export interface ScanResult {
+  score: number;
+  hits: { id: string; category: string; weight: number }[];
+}
+
+export interface Scanner {
+  scan(text: string, where: ScanField): ScanResult;
+  /** Scores at or above this are a match. */
+  threshold: number;
+}
+
+export interface InjectionState {
+  hits: number;
+  bestScore: number;
+  signatures: Map<string, { category: string; count: number }> | null;
+  fields: Set<ScanField> | null;
+  /** The subject's usual matches per window: an app whose users discuss jailbreaks is judged by its habit. */
+  baseline: Ewma;
+}
+
+const MAX_SIGNATURES = 20;
+
+/** Scans prompt, path and query of every request; repeated matches from one subject escalate. */
+export function injectionDetector(scanner: Scanner): DetectorSpec<InjectionState, Config> {
+  // The engine asks about one event twice (whether it matters, then the update): scan it once.
+  let lastEvent: RequestEvent | null = null;
+  let lastMatch: ReturnType<typeof scanEvent> = null;
+  const match = (e: RequestEvent) => {
+    if (e !== lastEvent) {
+      lastEvent = e;
+      lastMatch = scanEvent(scanner, e);
+    }
+    return lastMatch;
+  };
+  return {
+    name: 'injection',
+    stage: 'key',
+    config: (all) => all.injection,
+    // In the key stage, a keyless request is keyed by its address, so its address is the subject.
+    entityOf: (e): Subject => (e.key ? { kind: 'key', id: e.key.id } : { kind: 'ip', id: e.client.ip }),
+    onlyExisting: (e) => match(e) === null,
+    create: () => ({ hits: 0, bestScore: 0, signatures: null, fields: null, baseline: newEwma() }),
+    update: (s, e) => {
+      const m = match(e);
+      if (!m) return;
+      s.hits += 1;
+      s.bestScore = Math.max(s.bestScore, m.result.score);
+      s.fields = (s.fields ?? new Set()).add(m.field);
+      s.signatures ??= new Map();
+      for (const hit of m.result.hits) {
+        const entry = s.signatures.get(hit.id);
+        if (entry) entry.count += 1;
+        else if (s.signatures.size < MAX_SIGNATURES)
+          s.signatures.set(hit.id, { category: hit.category, count: 1 });
+      }
+    },
+    roll: (s, emittedRank, idle) => {
+      ewmaUpdate(s.baseline, emittedRank >= 2 ? s.baseline.mean : s.hits, 0.05);
+      ewmaIdle(s.baseline, idle, 0.05);
+      s.hits = 0;
+      s.bestScore = 0;
+      s.signatures = null;
+      s.fields = null;
+    },
+    evaluate: (s, _e, subject, ctx) => {
+      if (s.hits === 0) return [];
+      const excess = s.hits - s.baseline.mean;
+      const c = ctx.config;
+      const severity: Severity =
+        excess >= c.criticalHits ? 'critical' : excess >= c.highHits ? 'high' : 'medium';
+      if (excess < 1 && severity === 'medium' && s.baseline.mean >= 1) return [];
+      const signatures: SignatureHit[] = [...(s.signatures ?? [])]
+        .map(([id, v]) => ({ id, category: v.category, count: v.count }))
+        .sort((a, b) => b.count - a.count);
+      return [
+        {
+          subject,
+          severity,
+          score: round(Math.min(1, s.bestScore * (1 - 1 / (2 + s.hits)))),
+          evidence: {
+            signal: 'signature_matches',
+            observed: s.hits,
+            baseline: round(s.baseline.mean),
+            threshold: 1,
+            signatures,
+            details: {
+              fields: [...(s.fields ?? [])].join(' '),
+              categories: [...new Set(signatures.map((x) => x.category))].join(' '),
+              bestScore: round(s.bestScore),
+            },
+          },
+        },
+      ];
+    },
+  };
+}
+
+/** The first field that matches, scanning the cheap fields first. */
+function scanEvent(scanner: Scanner, e: RequestEvent): { field: ScanField; result: ScanResult } | null {
+  const candidates: [ScanField, string | null | undefined][] = [
+    ['path', e.http.path],
+    ['query', e.http.query],
+    ['prompt', e.prompt?.text],
+  ];
+  for (const [field, text] of candidates) {
+    if (!text) continue;
+    const result = scanner.scan(text, field);
+    if (result.score >= scanner.threshold) return { field, result };
+  }
+  return null;
+}
