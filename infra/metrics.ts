@@ -1,4 +1,13 @@
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import {
+  Counter,
+  type CounterConfiguration,
+  collectDefaultMetrics,
+  Gauge,
+  type GaugeConfiguration,
+  Histogram,
+  type HistogramConfiguration,
+  Registry,
+} from 'prom-client';
 import type { ErrorCode } from './errors.js';
 
 /** The roles of the pipeline, as metric labels. */
@@ -57,6 +66,30 @@ export class Metrics {
       labelNames: ['role'],
       registers: r,
     });
+  }
+
+  /**
+   * A stage's own metric on the shared registry; the same one again when a role restarts in the
+   * same process (prom-client refuses to register a name twice).
+   */
+  counter<L extends string>(c: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
+    return (
+      (this.registry.getSingleMetric(c.name) as Counter<L>) ??
+      new Counter({ ...c, registers: [this.registry] })
+    );
+  }
+
+  gauge<L extends string>(c: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+    return (
+      (this.registry.getSingleMetric(c.name) as Gauge<L>) ?? new Gauge({ ...c, registers: [this.registry] })
+    );
+  }
+
+  histogram<L extends string>(c: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    return (
+      (this.registry.getSingleMetric(c.name) as Histogram<L>) ??
+      new Histogram({ ...c, registers: [this.registry] })
+    );
   }
 
   error(role: Role, code: ErrorCode | 'INTERNAL'): void {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryBus } from '../infra/bus/memory.js';
+import { Config } from '../schemas/config.js';
+import { DetectHarness } from '../test/helpers/detect-harness.js';
+import { overrideScanner } from '../test/helpers/override-scanner.js';
+import { spike, stuffing } from '../test/helpers/scenarios.js';
+import { keyIdFor } from '../test/helpers/traffic.js';
+import { waitFor } from '../test/helpers/wait.js';
+import { detectorRegistry } from './registry.js';
+import { startDetector } from './worker.js';
+
+const specs = detectorRegistry(overrideScanner);
+
+function harness() {
+  const config = Config.parse({ kafka: { partitions: 3 }, detectors: { snapshotIntervalMs: 1 } });
+  return new DetectHarness(config, new MemoryBus(config.kafka)).start();
+}
+
+describe('detector worker', () => {
+  it('scores events into findings and sends bad events to the dead-letter topic with the reason', async () => {
+    const h = await harness();
+    const worker = await startDetector(h.rt, { specs });
+    await h.send(stuffing.slice(0, 20));
+    await h.send([
+      { schema: 'gatehound.request.v1' },
+      { ...stuffing[0]!, http: { ...stuffing[0]!.http, status: 'nope' } },
+    ]);
+    await h.bus.send(h.config.kafka.topics.requests, [{ key: 'x', value: '{"schema":' }]);
+    await h.send(stuffing.slice(20));
+    const victim = keyIdFor('victim');
+    await waitFor('the compromise finding', () =>
+      h.findings.some((f) => f.subject.id === victim && f.severity === 'critical'),
+    );
+    await waitFor('three dead letters', () => h.dead.length === 3);
+    const codes = h.dead.map((d) => JSON.parse(d.value!.toString()).code).sort();
+    expect(codes).toEqual(['EVENT_INVALID', 'EVENT_INVALID', 'EVENT_UNPARSABLE']);
+    const reasons = h.dead.map((d) => JSON.parse(d.value!.toString()).reason as string);
+    expect(reasons.some((r) => r.startsWith('http.status:'))).toBe(true);
+    expect(h.findings.some((f) => f.subject.kind === 'ip' && f.subject.id === '192.0.2.66')).toBe(true);
+    await worker.stop();
+    await h.close();
+  });
+
+  it('keeps its baselines across a restart: the new worker judges the spike against the old history', async () => {
+    const h = await harness();
+    const first = await startDetector(h.rt, { specs });
+    await h.send(spike.slice(0, 600));
+    await waitFor('the baseline to be consumed', async () => (await h.consumed()) >= 600);
+    await first.stop();
+    const second = await startDetector(h.rt, { specs });
+    await h.send(spike.slice(600));
+    const steady = keyIdFor('steady');
+    await waitFor('the spike finding', () =>
+      h.findings.some((f) => f.detector === 'volume_spike' && f.subject.id === steady),
+    );
+    const finding = h.findings.find((f) => f.detector === 'volume_spike' && f.subject.id === steady)!;
+    expect(finding.evidence.details?.baselineFrom).toBe('entity');
+    expect(finding.evidence.baseline).toBeGreaterThan(15);
+    await second.stop();
+    await h.close();
+  });
+});

@@ -1,0 +1,196 @@
+import type { Batch, OutgoingMessage, Subscription } from '../infra/bus/index.js';
+import { type DeadLetterInput, DeadLetterWriter } from '../infra/dead-letter.js';
+import type { RunningRole, Runtime } from '../infra/runtime.js';
+import type { Finding } from '../schemas/finding.js';
+import { RequestEvent } from '../schemas/request-event.js';
+import { decodeJson } from '../schemas/validate.js';
+import type { AnyDetectorSpec, Stage } from './detector.js';
+import { Engine } from './engine.js';
+import { DetectorMetrics } from './metrics.js';
+import { StateStore } from './state-store.js';
+
+export interface DetectorWorkerOptions {
+  specs: AnyDetectorSpec[];
+  /** Consumer groups are `<groupPrefix>-key` and `<groupPrefix>-ip`. */
+  groupPrefix?: string;
+}
+
+/**
+ * The detect role: a thin shell around the engines. Per batch: decode (bad events to the dead-letter
+ * topic), score, produce findings (and, in the key stage, the events re-keyed by address), and only
+ * when Kafka has acknowledged all of it let the bus commit the batch's offsets.
+ */
+export async function startDetector(rt: Runtime, options: DetectorWorkerOptions): Promise<RunningRole> {
+  const { config, bus, log } = rt;
+  const topics = config.kafka.topics;
+  const metrics = new DetectorMetrics(rt.metrics);
+  const dlq = new DeadLetterWriter(bus, topics.dlq, 'detect', rt.clock, rt.metrics);
+  const state = new StateStore(bus, topics.state);
+  await bus.ensureTopics();
+  const prefix = options.groupPrefix ?? `${config.kafka.clientId}-detect`;
+  const stages: StageRunner[] = [];
+  for (const stage of ['key', 'ip'] as const) {
+    stages.push(new StageRunner(stage, rt, options.specs, metrics, dlq, state));
+  }
+  const subscriptions: Subscription[] = [];
+  for (const runner of stages) {
+    subscriptions.push(
+      await bus.consume({
+        groupId: `${prefix}-${runner.stage}`,
+        topics: [runner.stage === 'key' ? topics.requests : topics.requestsByIp],
+        fromBeginning: true,
+        onAssignment: (tps) => runner.assign(tps.map((tp) => tp.partition)),
+        onBatch: (batch) => runner.process(batch),
+      }),
+    );
+  }
+  rt.metrics.up.set({ role: 'detect' }, 1);
+  log.info({ groups: stages.map((s) => `${prefix}-${s.stage}`) }, 'detector started');
+  return {
+    name: 'detect',
+    stop: async () => {
+      for (const s of subscriptions) await s.stop();
+      for (const runner of stages) await runner.snapshotAll();
+      rt.metrics.up.set({ role: 'detect' }, 0);
+    },
+  };
+}
+
+class StageRunner {
+  private readonly engines = new Map<number, Engine>();
+  private readonly restoring = new Map<number, Promise<void>>();
+  private readonly lastOffset = new Map<number, string>();
+  private lastSnapshot = new Map<number, number>();
+
+  constructor(
+    readonly stage: Stage,
+    private readonly rt: Runtime,
+    private readonly specs: AnyDetectorSpec[],
+    private readonly metrics: DetectorMetrics,
+    private readonly dlq: DeadLetterWriter,
+    private readonly state: StateStore,
+  ) {}
+
+  /** New partitions get their engine back from the state topic before their first batch is scored. */
+  assign(partitions: number[]): void {
+    const owned = new Set(partitions);
+    for (const p of [...this.engines.keys()]) if (!owned.has(p)) this.engines.delete(p);
+    const fresh = partitions.filter((p) => !this.engines.has(p) && !this.restoring.has(p));
+    if (fresh.length === 0) return;
+    const restore = this.state.load(this.stage, fresh).then(
+      (saved) => {
+        for (const p of fresh) {
+          const engine = this.newEngine();
+          const snap = saved.get(p);
+          if (snap) engine.restore(snap.snapshot);
+          this.engines.set(p, engine);
+          this.lastSnapshot.set(p, this.rt.clock.now());
+        }
+        if (saved.size)
+          this.rt.log.info({ stage: this.stage, partitions: [...saved.keys()] }, 'restored detector state');
+      },
+      (err: unknown) => {
+        // Without the snapshot the partition starts with empty baselines: degraded, not stopped.
+        this.rt.log.error({ err, stage: this.stage }, 'could not restore detector state');
+        for (const p of fresh) this.engines.set(p, this.newEngine());
+      },
+    );
+    for (const p of fresh) {
+      this.restoring.set(
+        p,
+        restore.finally(() => this.restoring.delete(p)),
+      );
+    }
+  }
+
+  async process(batch: Batch): Promise<void> {
+    const started = performance.now();
+    const engine = await this.engineFor(batch.partition);
+    const { config } = this.rt;
+    const findings: Finding[] = [];
+    const routed: OutgoingMessage[] = [];
+    const bad: DeadLetterInput[] = [];
+    for (const m of batch.messages) {
+      const decoded = decodeJson(RequestEvent, m.value);
+      if (!decoded.ok) {
+        bad.push({
+          code: decoded.code,
+          reason: decoded.reason,
+          payload: m.value,
+          source: { topic: m.topic, partition: m.partition, offset: m.offset },
+        });
+        continue;
+      }
+      const event = decoded.value;
+      const result = engine.observe(event);
+      if (!result.late) for (const f of result.findings) findings.push(f);
+      // The address stage needs no prompt text: it never leaves the key stage.
+      if (this.stage === 'key')
+        routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null }) });
+    }
+    const sends: Promise<void>[] = [this.dlq.write(bad)];
+    if (routed.length) sends.push(this.rt.bus.send(config.kafka.topics.requestsByIp, routed));
+    if (findings.length) {
+      sends.push(
+        this.rt.bus.send(
+          config.kafka.topics.findings,
+          findings.map((f) => ({ key: `${f.subject.kind}:${f.subject.id}`, value: JSON.stringify(f) })),
+        ),
+      );
+    }
+    await Promise.all(sends);
+    const role = 'detect' as const;
+    this.rt.metrics.consumed.inc({ role, topic: batch.topic }, batch.messages.length);
+    if (findings.length)
+      this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, findings.length);
+    for (const f of findings) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
+    this.lastOffset.set(batch.partition, batch.messages[batch.messages.length - 1]!.offset);
+    this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
+    await this.maybeSnapshot(batch.partition, engine);
+  }
+
+  async snapshotAll(): Promise<void> {
+    for (const [p, engine] of this.engines) await this.saveSnapshot(p, engine);
+  }
+
+  private async engineFor(partition: number): Promise<Engine> {
+    const pending = this.restoring.get(partition);
+    if (pending) await pending;
+    let engine = this.engines.get(partition);
+    if (!engine) {
+      // A batch before the assignment callback (the bus does not order the two): restore now.
+      this.assign([...this.engines.keys(), partition]);
+      await this.restoring.get(partition);
+      engine = this.engines.get(partition)!;
+    }
+    return engine;
+  }
+
+  private async maybeSnapshot(partition: number, engine: Engine): Promise<void> {
+    const now = this.rt.clock.now();
+    if (now - (this.lastSnapshot.get(partition) ?? 0) < this.rt.config.detectors.snapshotIntervalMs) return;
+    await this.saveSnapshot(partition, engine);
+  }
+
+  private async saveSnapshot(partition: number, engine: Engine): Promise<void> {
+    const offset = this.lastOffset.get(partition);
+    if (offset === undefined) return;
+    this.lastSnapshot.set(partition, this.rt.clock.now());
+    await this.state.save(this.stage, partition, engine.snapshot(), offset);
+    let entities = 0;
+    let evicted = 0;
+    let late = 0;
+    for (const e of this.engines.values()) {
+      entities += e.entities;
+      evicted += e.evicted;
+      late += e.late;
+    }
+    this.metrics.entities.set({ stage: this.stage }, entities);
+    this.metrics.evicted.set({ stage: this.stage }, evicted);
+    this.metrics.late.set({ stage: this.stage }, late);
+  }
+
+  private newEngine(): Engine {
+    return new Engine(this.stage, this.specs, this.rt.config.detectors);
+  }
+}
