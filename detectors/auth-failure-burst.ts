@@ -3,6 +3,7 @@ import type { DetectorsConfig } from '../schemas/config/detectors.js';
 import type { RequestEvent } from '../schemas/request-event.js';
 import type { DetectorSpec, Verdict } from './detector.js';
 import { hash32 } from './hash.js';
+import { sensitivePath } from './sensitive-paths.js';
 import { round, subjectFor } from './volume-spike.js';
 
 type Config = DetectorsConfig['authFailureBurst'];
@@ -27,7 +28,9 @@ export interface AuthKeyState {
 function isAuthFailure(e: RequestEvent): boolean {
   // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess.
   if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked') return false;
-  return e.http.status === 401 || e.http.status === 403;
+  if (e.http.status === 401) return true;
+  // Some APIs answer a bad key with 403; a keyless 403 on /admin is a scanner's, which is probing.
+  return e.http.status === 403 && e.key !== null && sensitivePath(e.http.path) === null;
 }
 
 function isSuccess(e: RequestEvent): boolean {

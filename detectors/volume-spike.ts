@@ -29,9 +29,9 @@ function volumeSpike(stage: Stage): DetectorSpec<VolumeState, Config> {
     name: 'volume_spike',
     stage,
     config: (all) => all.volumeSpike,
-    // Requests the gateway refused (revoked, blocked, rate limited) cost the upstream nothing and are
-    // already being handled: they are not volume.
-    entityOf: (e) => (e.gateway.outcome === 'forwarded' ? subjectFor(stage, e) : null),
+    // Volume is what the upstream served: refused requests (revoked, blocked, rate limited) and
+    // failures (a scanner's 404s, a guesser's 401s) are other detectors' business.
+    entityOf: (e) => (e.gateway.outcome === 'forwarded' && e.http.status < 400 ? subjectFor(stage, e) : null),
     create: () => ({ requests: 0, tokens: 0, requestBaseline: newEwma(), tokenBaseline: newEwma() }),
     update: (s, e) => {
       s.requests += 1;

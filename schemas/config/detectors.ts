@@ -26,8 +26,8 @@ const VolumeSpike = z.strictObject({
 /** Probing: distinct failing paths, sensitive paths, model and method enumeration. */
 const Probing = z.strictObject({
   enabled: z.boolean().default(true),
-  windowMs: ms(60_000),
-  minDistinctErrorPaths: count(12),
+  windowMs: ms(300_000),
+  minDistinctErrorPaths: count(15),
   minSensitiveHits: count(3),
   minUnknownModels: count(5),
   minProbedMethods: count(4),
@@ -36,13 +36,13 @@ const Probing = z.strictObject({
 /** Auth-failure bursts per source address, per key, and a success right after a burst. */
 const AuthFailureBurst = z.strictObject({
   enabled: z.boolean().default(true),
-  windowMs: ms(60_000),
-  /** Failures from one address in a window that make a burst. */
-  ipFailures: count(20),
+  windowMs: ms(300_000),
+  /** Failures from one address in a window that make a burst (fail2ban's default is 5 in 10 minutes). */
+  ipFailures: count(10),
   /** Distinct keys failing from one address in a window: credential stuffing. */
-  ipDistinctKeys: count(6),
+  ipDistinctKeys: count(5),
   /** Failures on one key in a window: a key being hammered. */
-  keyFailures: count(30),
+  keyFailures: count(20),
   /** A success from a bursting address within this time is a likely compromised key. */
   compromiseWithinMs: ms(600_000),
 });
