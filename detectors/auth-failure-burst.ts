@@ -64,7 +64,7 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
     if (e.key) s.failingKeys = add(s.failingKeys, hash32(e.key.id));
     const distinct = s.failingKeys?.size ?? 0;
     if (s.failures >= ctx.config.ipFailures || distinct >= ctx.config.ipDistinctKeys) {
-      s.burstUntil = Date.parse(e.ts) + ctx.config.compromiseWithinMs;
+      s.burstUntil = ctx.ts + ctx.config.compromiseWithinMs;
       s.burstFailures = Math.max(s.burstFailures, s.failures);
       s.burstDistinctKeys = Math.max(s.burstDistinctKeys, distinct);
     }
@@ -76,7 +76,7 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
   evaluate: (s, e, subject, ctx) => {
     const c = ctx.config;
     const verdicts: Verdict[] = [];
-    if (isSuccess(e) && Date.parse(e.ts) <= s.burstUntil && s.burstFailures > 0) {
+    if (isSuccess(e) && ctx.ts <= s.burstUntil && s.burstFailures > 0) {
       const key: Subject = { kind: 'key', id: e.key!.id };
       verdicts.push({
         subject: key,

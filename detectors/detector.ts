@@ -42,6 +42,8 @@ export interface DetectorContext<C> {
   population: PopulationBaseline;
   /** Hour-of-day traffic factor at the current event time (1 until enough history exists). */
   seasonFactor: number;
+  /** The current event's time, epoch ms (parsed once by the engine). */
+  ts: number;
 }
 
 /**

@@ -17,7 +17,8 @@ interface Slot {
   spec: AnyDetectorSpec;
   config: { enabled: boolean; windowMs: number };
   table: EntityTable<unknown>;
-  population: PopulationBaseline;
+  /** Reused for every event: the hot path allocates nothing it can avoid. */
+  ctx: DetectorContext<unknown>;
 }
 
 export type Observed = { late: true } | { late: false; findings: Finding[] };
@@ -36,6 +37,7 @@ export class Engine {
   late = 0;
   private seasonWindow = -1;
   private seasonCount = 0;
+  private seasonFactor = 1;
   private sinceSweep = 0;
 
   constructor(
@@ -45,12 +47,11 @@ export class Engine {
   ) {
     this.slots = specs
       .filter((s) => s.stage === stage)
-      .map((spec) => ({
-        spec,
-        config: spec.config(config),
-        table: new EntityTable(config.maxEntities),
-        population: new PopulationBaseline(),
-      }))
+      .map((spec) => {
+        const c = spec.config(config);
+        const ctx = { config: c, population: new PopulationBaseline(), seasonFactor: 1, ts: 0 };
+        return { spec, config: c, table: new EntityTable(config.maxEntities), ctx };
+      })
       .filter((s) => s.config.enabled);
   }
 
@@ -62,9 +63,12 @@ export class Engine {
     }
     if (ts > this.maxTs) this.maxTs = ts;
     this.countSeason(ts);
-    const seasonFactor = this.season.factor(new Date(ts).getUTCHours());
     const findings: Finding[] = [];
-    for (const slot of this.slots) this.observeSlot(slot, event, ts, seasonFactor, findings);
+    for (const slot of this.slots) {
+      slot.ctx.ts = ts;
+      slot.ctx.seasonFactor = this.seasonFactor;
+      this.observeSlot(slot, event, ts, findings);
+    }
     if (++this.sinceSweep >= IDLE_SWEEP_EVERY) {
       this.sinceSweep = 0;
       for (const slot of this.slots) slot.table.evictIdle(this.maxTs - this.config.entityIdleMs);
@@ -80,20 +84,14 @@ export class Engine {
     return this.slots.reduce((n, s) => n + s.table.evicted, 0);
   }
 
-  private observeSlot(
-    slot: Slot,
-    event: RequestEvent,
-    ts: number,
-    seasonFactor: number,
-    out: Finding[],
-  ): void {
-    const { spec, table } = slot;
+  private observeSlot(slot: Slot, event: RequestEvent, ts: number, out: Finding[]): void {
+    const { spec, table, ctx } = slot;
     const entity = spec.entityOf(event);
     if (!entity) return;
-    const key = `${entity.kind}:${entity.id}`;
+    // Key ids are 32 hex characters and addresses contain '.' or ':', so the id alone is a unique key.
+    const key = entity.id;
     const windowMs = slot.config.windowMs;
     const windowStart = ts - (ts % windowMs);
-    const ctx: DetectorContext<unknown> = { config: slot.config, population: slot.population, seasonFactor };
     let entry = table.get(key);
     if (!entry) {
       if (spec.onlyExisting?.(event)) return;
@@ -127,6 +125,7 @@ export class Engine {
       if (this.seasonWindow >= 0) this.season.observe(this.seasonWindow, this.seasonCount);
       this.seasonWindow = w;
       this.seasonCount = 0;
+      this.seasonFactor = this.season.factor(new Date(w).getUTCHours());
     }
     this.seasonCount++;
   }
@@ -140,7 +139,7 @@ export class Engine {
       season: this.season.toJSON(),
       detectors: this.slots.map((slot) => ({
         name: slot.spec.name,
-        population: slot.population.toJSON(),
+        population: slot.ctx.population.toJSON(),
         entities: [...slot.table.entries].map(([k, e]) => [k, e.meta, e.state] as const),
       })),
     };
@@ -152,7 +151,7 @@ export class Engine {
     for (const saved of snapshot.detectors) {
       const slot = this.slots.find((s) => s.spec.name === saved.name);
       if (!slot) continue;
-      slot.population = PopulationBaseline.fromJSON(saved.population);
+      slot.ctx.population = PopulationBaseline.fromJSON(saved.population);
       for (const [key, meta, state] of saved.entities)
         slot.table.insert(key, { meta, state } as Entry<unknown>);
     }

@@ -76,8 +76,29 @@ const PREFIXES = [
   '/cmd',
 ];
 
+let lastPath = '';
+let lastResult: string | null = null;
+
 /** Returns the matched prefix, or null. */
 export function sensitivePath(path: string): string | null {
+  // Several detectors ask about the same event in a row.
+  if (path === lastPath) return lastResult;
+  lastPath = path;
+  lastResult = match(path);
+  return lastResult;
+}
+
+/** The API's own routes, undecorated: nothing to fold or compare. */
+const PLAIN_API = /^\/v1\/[a-z0-9/_.-]*$/;
+
+function match(path: string): string | null {
+  if (
+    PLAIN_API.test(path) &&
+    !path.includes('..') &&
+    !path.includes('//') &&
+    !path.startsWith('/v1/internal')
+  )
+    return null;
   // Decoding tricks (%2e%2e, double slashes) are folded before the comparison.
   const p = normalizePath(path);
   for (const prefix of PREFIXES) {
