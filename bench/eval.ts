@@ -3,9 +3,10 @@
  * time-to-detect per attack type), and the injection pack's rates on the development sets.
  * Prints a table and writes bench/results/eval.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { evaluateScenarios } from '../detectors/eval-run.js';
+import { writeResults } from './results.js';
 
 const seeds = (process.env.EVAL_SEEDS ?? '42,7,1234').split(',').map(Number);
 const result = evaluateScenarios(seeds, devSet);
@@ -38,6 +39,4 @@ for (const [file, r] of Object.entries(result.signatures)) {
     `injection pack on ${file}: TPR ${pct(r.tpr)}  FPR ${pct(r.fpr)}  (tp ${r.tp}, fp ${r.fp}, tn ${r.tn}, fn ${r.fn})`,
   );
 }
-const out = resolve(process.cwd(), 'bench/results');
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, 'eval.json'), `${JSON.stringify(result, null, 2)}\n`);
+writeResults('eval', result);

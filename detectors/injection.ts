@@ -108,17 +108,38 @@ export function injectionDetector(scanner: Scanner): DetectorSpec<InjectionState
   };
 }
 
+/** Paths and query strings repeat across requests (every chat call has the same path): remember their verdicts. */
+const URL_CACHE_SIZE = 4096;
+const urlVerdicts = new WeakMap<Scanner, Map<string, ScanResult>>();
+
+function scanUrlPart(scanner: Scanner, text: string, field: ScanField): ScanResult {
+  let cache = urlVerdicts.get(scanner);
+  if (!cache) urlVerdicts.set(scanner, (cache = new Map()));
+  const key = `${field}\u0000${text}`;
+  let result = cache.get(key);
+  if (!result) {
+    result = scanner.scan(text, field);
+    // Clearing rather than LRU bookkeeping: an attacker rotating paths only empties the cache.
+    if (cache.size >= URL_CACHE_SIZE) cache.clear();
+    cache.set(key, result);
+  }
+  return result;
+}
+
 /** The first field that matches, scanning the cheap fields first. */
 function scanEvent(scanner: Scanner, e: RequestEvent): { field: ScanField; result: ScanResult } | null {
-  const candidates: [ScanField, string | null | undefined][] = [
+  for (const [field, text] of [
     ['path', e.http.path],
     ['query', e.http.query],
-    ['prompt', e.prompt?.text],
-  ];
-  for (const [field, text] of candidates) {
+  ] as const) {
     if (!text) continue;
-    const result = scanner.scan(text, field);
+    const result = scanUrlPart(scanner, text, field);
     if (result.score >= scanner.threshold) return { field, result };
+  }
+  const prompt = e.prompt?.text;
+  if (prompt) {
+    const result = scanner.scan(prompt, 'prompt');
+    if (result.score >= scanner.threshold) return { field: 'prompt', result };
   }
   return null;
 }

@@ -2,7 +2,7 @@ import type { Batch, OutgoingMessage, Subscription } from '../infra/bus/index.js
 import { type DeadLetterInput, DeadLetterWriter } from '../infra/dead-letter.js';
 import type { RunningRole, Runtime } from '../infra/runtime.js';
 import type { Finding } from '../schemas/finding.js';
-import { RequestEvent } from '../schemas/request-event.js';
+import { REQUEST_EVENT_SCHEMA, RequestEvent } from '../schemas/request-event.js';
 import { decodeJson } from '../schemas/validate.js';
 import type { AnyDetectorSpec, Stage } from './detector.js';
 import { Engine } from './engine.js';
@@ -39,6 +39,8 @@ export async function startDetector(rt: Runtime, options: DetectorWorkerOptions)
         groupId: `${prefix}-${runner.stage}`,
         topics: [runner.stage === 'key' ? topics.requests : topics.requestsByIp],
         fromBeginning: true,
+        // Engines are per partition, so partitions can be scored side by side while sends are in flight.
+        concurrency: config.kafka.partitions,
         onAssignment: (tps) => runner.assign(tps.map((tp) => tp.partition)),
         onBatch: (batch) => runner.process(batch),
       }),
@@ -54,6 +56,21 @@ export async function startDetector(rt: Runtime, options: DetectorWorkerOptions)
       rt.metrics.up.set({ role: 'detect' }, 0);
     },
   };
+}
+
+/**
+ * The address stage reads only what the key stage wrote after validating it: parsing is enough,
+ * and a record that is not ours still ends in the dead-letter topic rather than in a detector.
+ */
+function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RequestEvent>> {
+  try {
+    const value = JSON.parse(raw?.toString('utf8') ?? 'null') as RequestEvent | null;
+    if (value?.schema === REQUEST_EVENT_SCHEMA && typeof value.ts === 'string' && value.client?.ip)
+      return { ok: true, value };
+    return { ok: false, code: 'EVENT_INVALID', reason: 'not a re-keyed RequestEvent of the key stage' };
+  } catch {
+    return { ok: false, code: 'EVENT_UNPARSABLE', reason: 'not valid JSON' };
+  }
 }
 
 class StageRunner {
@@ -111,7 +128,7 @@ class StageRunner {
     const routed: OutgoingMessage[] = [];
     const bad: DeadLetterInput[] = [];
     for (const m of batch.messages) {
-      const decoded = decodeJson(RequestEvent, m.value);
+      const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeRouted(m.value);
       if (!decoded.ok) {
         bad.push({
           code: decoded.code,

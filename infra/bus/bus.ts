@@ -45,6 +45,11 @@ export interface ConsumeOptions {
   onBatch: (batch: Batch) => Promise<void>;
   /** The partitions this member now owns, after every rebalance. */
   onAssignment?: (assigned: TopicPartition[]) => void | Promise<void>;
+  /**
+   * Batches of different partitions processed at once (default 1). Only for handlers whose
+   * per-partition work is independent; order within a partition is kept either way.
+   */
+  concurrency?: number;
 }
 
 export interface Subscription {

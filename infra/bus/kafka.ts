@@ -127,6 +127,7 @@ export class KafkaBus implements Bus {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.concurrency ?? 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const messages = batch.messages.map((m) => toBusMessage(batch.topic, batch.partition, m));
@@ -164,7 +165,7 @@ export class KafkaBus implements Bus {
     const groupId = `${this.config.clientId}-tail-${randomUUID()}`;
     const admin = await this.getAdmin();
     const ends = new Map<number, bigint>();
-    for (const p of await admin.fetchTopicOffsets(options.topic)) {
+    for (const p of await fetchOffsetsOnceLed(admin, options.topic)) {
       if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
     }
     const caughtUp = () => {
@@ -337,6 +338,18 @@ function toBusMessage(
     headers,
     timestamp: Number(m.timestamp),
   };
+}
+
+/** Right after a topic is created its leader may not be known to every broker yet: retry what says so. */
+async function fetchOffsetsOnceLed(admin: Admin, topic: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await admin.fetchTopicOffsets(topic);
+    } catch (err) {
+      if (!(err as { retriable?: boolean }).retriable || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 100 * Math.min(attempt + 1, 5)));
+    }
+  }
 }
 
 async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
