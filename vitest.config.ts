@@ -7,7 +7,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [
-            '{schemas,infra,ingest,detectors,simulator,alerting,api,cli}/**/*.test.ts',
+            '{schemas,infra,ingest,detectors,simulator,demo,alerting,api,cli}/**/*.test.ts',
             'test/unit/**/*.test.ts',
             'test/issues/**/*.test.ts',
           ],

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * imports another stage only through its index.ts, and no module imports itself in a circle.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const STAGES = ['ingest', 'detectors', 'alerting', 'api', 'simulator'];
+const STAGES = ['ingest', 'detectors', 'alerting', 'api', 'simulator', 'demo'];
 const LAYER: Record<string, number> = {
   schemas: 0,
   infra: 1,
