@@ -17,6 +17,7 @@ const LAYER: Record<string, number> = {
   alerting: 2,
   api: 2,
   simulator: 2,
+  demo: 3,
 };
 
 function sources(dir: string): string[] {
