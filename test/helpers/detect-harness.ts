@@ -1,10 +1,11 @@
-import type { Bus, BusMessage } from '../../infra/bus/index.js';
+import { type Bus, type BusMessage, KafkaBus } from '../../infra/bus/index.js';
 import { createLogger } from '../../infra/logger.js';
 import { createRuntime, type Runtime } from '../../infra/runtime.js';
 import { MemoryStore } from '../../infra/store/memory.js';
-import type { Config } from '../../schemas/config.js';
+import { Config } from '../../schemas/config.js';
 import type { Finding } from '../../schemas/finding.js';
 import type { RequestEvent } from '../../schemas/request-event.js';
+import { uniqueName } from './wait.js';
 
 /** A detect role on a given bus with everything it produces collected: the same checks run on memory and Kafka. */
 export class DetectHarness {
@@ -60,4 +61,29 @@ export class DetectHarness {
     for (const stop of this.stops) await stop();
     await this.bus.close();
   }
+}
+
+/** A harness on real Kafka with topics, groups and client id of its own, so tests can share a broker. */
+export function kafkaDetectHarness(
+  brokers: string,
+  detectors: Record<string, unknown> = {},
+): Promise<DetectHarness> {
+  const p = uniqueName('detect');
+  const config = Config.parse({
+    kafka: {
+      brokers: brokers.split(','),
+      partitions: 3,
+      clientId: p,
+      topics: {
+        requests: `${p}.requests`,
+        requestsByIp: `${p}.requests-by-ip`,
+        findings: `${p}.findings`,
+        revocations: `${p}.revocations`,
+        state: `${p}.state`,
+        dlq: `${p}.dlq`,
+      },
+    },
+    detectors: { snapshotIntervalMs: 200, ...detectors },
+  });
+  return new DetectHarness(config, new KafkaBus(config.kafka, createLogger({ level: 'error' }))).start();
 }

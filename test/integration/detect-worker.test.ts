@@ -1,38 +1,16 @@
 import { describe, expect, inject, it } from 'vitest';
 import { detectorRegistry } from '../../detectors/registry.js';
 import { startDetector } from '../../detectors/worker.js';
-import { KafkaBus } from '../../infra/bus/index.js';
-import { createLogger } from '../../infra/logger.js';
-import { Config } from '../../schemas/config.js';
 import { Finding } from '../../schemas/finding.js';
-import { DetectHarness } from '../helpers/detect-harness.js';
+import { kafkaDetectHarness } from '../helpers/detect-harness.js';
 import { overrideScanner } from '../helpers/override-scanner.js';
 import { spike, stuffing } from '../helpers/scenarios.js';
 import { keyIdFor } from '../helpers/traffic.js';
-import { uniqueName, waitFor } from '../helpers/wait.js';
+import { waitFor } from '../helpers/wait.js';
 
 const specs = detectorRegistry(overrideScanner);
 
-async function kafkaHarness(): Promise<DetectHarness> {
-  const p = uniqueName('detect');
-  const config = Config.parse({
-    kafka: {
-      brokers: inject('kafkaBrokers').split(','),
-      partitions: 3,
-      clientId: p,
-      topics: {
-        requests: `${p}.requests`,
-        requestsByIp: `${p}.requests-by-ip`,
-        findings: `${p}.findings`,
-        revocations: `${p}.revocations`,
-        state: `${p}.state`,
-        dlq: `${p}.dlq`,
-      },
-    },
-    detectors: { snapshotIntervalMs: 200 },
-  });
-  return new DetectHarness(config, new KafkaBus(config.kafka, createLogger({ level: 'error' }))).start();
-}
+const kafkaHarness = () => kafkaDetectHarness(inject('kafkaBrokers'));
 
 describe('detect role on real Kafka', () => {
   it('turns a credential-stuffing burst into findings, valid against the contract, and dead-letters bad input', async () => {
