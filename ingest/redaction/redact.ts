@@ -1,0 +1,234 @@
+import { apiKey, apiKeyMayStartWith } from './api-keys.js';
+import { bearer } from './bearer.js';
+import { newPass } from './digit-groups.js';
+import { email } from './email.js';
+import { highEntropy } from './high-entropy.js';
+import { ip } from './ip.js';
+import { jwt } from './jwt.js';
+import { nationalId } from './national-id.js';
+import { paymentCard } from './payment-card.js';
+import { phone } from './phone.js';
+import { privateKey } from './private-key.js';
+import { secretAssignment } from './secret-assignment.js';
+import { type Detector, PLACEHOLDERS, type RedactionType } from './types.js';
+import { urlPassword } from './url-password.js';
+
+/** Every detector, in priority order: where two could match at one position the earlier wins. */
+export const DETECTORS: readonly Detector[] = [
+  privateKey,
+  urlPassword,
+  bearer,
+  jwt,
+  apiKey,
+  email,
+  paymentCard,
+  nationalId,
+  ip,
+  phone,
+  secretAssignment,
+  highEntropy,
+];
+
+const [
+  PRIVATE_KEY,
+  URL_PASSWORD,
+  BEARER,
+  JWT,
+  API_KEY,
+  EMAIL,
+  CARD,
+  NATIONAL_ID,
+  IP,
+  PHONE,
+  ASSIGNMENT,
+  ENTROPY,
+] = DETECTORS.map((_, k) => k) as number[] as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+/** Tried at the start of a word of letters (most words never get here: see `plainWord`). */
+const AT_LETTER_WORD = [BEARER, JWT, API_KEY, NATIONAL_ID, IP];
+/** Tried at the start of a word with digits. */
+const AT_NUMBER_WORD = [JWT, API_KEY, CARD, NATIONAL_ID, IP, PHONE, ENTROPY];
+const AT_DASH = [PRIVATE_KEY];
+const AT_COLON = [URL_PASSWORD, IP, ASSIGNMENT];
+const AT_EQUALS = [ASSIGNMENT];
+const AT_AT = [EMAIL];
+const AT_PHONE_PREFIX = [PHONE];
+
+export type RedactionCounts = Partial<Record<RedactionType, number>>;
+
+export interface Redacted {
+  text: string;
+  /** Placeholders inserted, per type; types with none are absent. */
+  counts: RedactionCounts;
+}
+
+// One class table over every UTF-16 code unit, so the hot loops read one byte per character.
+const WORD = 1;
+const DIGIT = 2;
+const ANCHOR = 4;
+const UPPER = 8;
+const HEX = 16;
+const CLS = new Uint8Array(65_536);
+for (let c = 48; c <= 57; c++) CLS[c] = WORD | DIGIT | HEX;
+for (let c = 65; c <= 90; c++) CLS[c] = WORD | UPPER | (c <= 70 ? HEX : 0);
+for (let c = 97; c <= 122; c++) CLS[c] = WORD | (c <= 102 ? HEX : 0);
+for (const ch of '-:=@+(') CLS[ch.charCodeAt(0)] = ANCHOR;
+
+const FAILED: Redacted = { text: '[REDACTION_FAILED]', counts: {} };
+
+/**
+ * Replaces personal data and secrets in `text` with typed placeholders ([EMAIL], [API_KEY], …) and
+ * counts them. One left-to-right pass over the text: words are read once, each detector is asked only
+ * where it can anchor and never re-reads what it rejected, so the time is linear in the length of the
+ * text, whatever the text (no regular expression runs here, so none can backtrack). Never throws:
+ * should a detector ever fail, the whole text is withheld rather than returned unredacted.
+ */
+export function redact(text: string): Redacted {
+  try {
+    return scan(text);
+  } catch {
+    return FAILED;
+  }
+}
+
+function scan(text: string): Redacted {
+  newPass();
+  const n = text.length;
+  const next = new Int32Array(DETECTORS.length);
+  let out = '';
+  let last = 0;
+  let counts: RedactionCounts | null = null;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const cls = CLS[c]!;
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    let candidates: number[];
+    let resume = i + 1;
+    if ((cls & WORD) !== 0) {
+      // A word is read once; nothing starts inside one, since every detector wants a boundary before it.
+      let j = i + 1;
+      let flags = cls;
+      while (j < n) {
+        const d = CLS[text.charCodeAt(j)]!;
+        if ((d & WORD) === 0) break;
+        flags |= d;
+        j++;
+      }
+      resume = j;
+      if ((flags & DIGIT) === 0) {
+        if (plainWord(text, i, j, flags)) {
+          i = j;
+          continue;
+        }
+        candidates = AT_LETTER_WORD;
+      } else {
+        if (j - i < 8 && (cls & DIGIT) !== 0 && onlyDigits(text, i, j) && shortNumber(text, j)) {
+          i = j;
+          continue;
+        }
+        candidates = AT_NUMBER_WORD;
+      }
+    } else if (c === 45) candidates = text.charCodeAt(i + 1) === 45 ? AT_DASH : NONE;
+    else if (c === 58) candidates = AT_COLON;
+    else if (c === 61) candidates = AT_EQUALS;
+    else if (c === 64) candidates = AT_AT;
+    else candidates = AT_PHONE_PREFIX;
+    let matched = false;
+    for (let k = 0; k < candidates.length; k++) {
+      const d = candidates[k]!;
+      if (next[d]! > i) continue;
+      const r = DETECTORS[d]!.match(text, i, last);
+      if (typeof r === 'number') {
+        next[d] = r > i ? r : i + 1;
+        continue;
+      }
+      // A span must lie in what is not yet settled; anything else is a bug, and the text is withheld.
+      if (!(r.start >= last && r.start <= r.end && r.end <= n))
+        throw new Error(`bad span from ${DETECTORS[d]!.name}`);
+      out += text.slice(last, r.start) + PLACEHOLDERS[r.type];
+      counts ??= {};
+      counts[r.type] = (counts[r.type] ?? 0) + 1;
+      last = r.end;
+      i = r.end > i ? r.end : i + 1;
+      matched = true;
+      break;
+    }
+    if (!matched) i = resume;
+  }
+  if (counts === null) return { text, counts: {} };
+  return { text: out + text.slice(last), counts };
+}
+
+const NONE: number[] = [];
+
+/**
+ * Ordinary prose, skipped without asking any detector: a word of fewer than 20 letters that is not
+ * "bearer", not two capitals (a UK National Insurance number starts so), not the start of a JWT, not
+ * a key prefix followed by its separator ("sk-", "ghp_", "SG.") and not a hex group before a colon.
+ */
+function plainWord(text: string, i: number, j: number, flags: number): boolean {
+  const len = j - i;
+  if (len >= 20) return false;
+  const first = text.charCodeAt(i);
+  if (
+    len === 2 &&
+    (flags & UPPER) !== 0 &&
+    (CLS[first]! & UPPER) !== 0 &&
+    (CLS[text.charCodeAt(i + 1)]! & UPPER) !== 0
+  )
+    return false;
+  if (len === 6 && (first === 66 || first === 98) && text.startsWith('earer', i + 1)) return false;
+  if (first === 101 && text.startsWith('eyJ', i)) return false;
+  if (j >= text.length) return true;
+  const after = text.charCodeAt(j);
+  if ((after === 45 || after === 95 || after === 46) && apiKeyMayStartWith(first)) return false;
+  if (after === 58 && (flags & HEX) !== 0 && len <= 4) return false;
+  // Plain words that run into an address ("john.doe@…") are fine: e-mail is found at its "@".
+  return true;
+}
+
+function onlyDigits(text: string, i: number, j: number): boolean {
+  for (let k = i; k < j; k++) if ((CLS[text.charCodeAt(k)]! & DIGIT) === 0) return false;
+  return true;
+}
+
+/**
+ * After a run of fewer than eight digits: true unless a separator and another digit follow (cards,
+ * ids and phone numbers come in groups), a dot does (IPv4), or a space/dash and a letter do (the
+ * check letter of a Spanish DNI).
+ */
+function shortNumber(text: string, j: number): boolean {
+  if (j >= text.length) return true;
+  const c = text.charCodeAt(j);
+  if ((CLS[c]! & WORD) !== 0) return false;
+  // "2001:db8::1"
+  if (c === 58) return false;
+  if (c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47) {
+    const d = text.charCodeAt(j + 1);
+    if ((CLS[d]! & WORD) !== 0 || d === 32 || d === 40) return false;
+  }
+  return true;
+}
+
+/** Adds one redaction's counts into another (for texts redacted in parts). */
+export function addCounts(into: RedactionCounts, from: RedactionCounts): RedactionCounts {
+  for (const [k, v] of Object.entries(from) as [RedactionType, number][]) into[k] = (into[k] ?? 0) + v;
+  return into;
+}
