@@ -96,12 +96,11 @@ export class Engine {
     if (!entry) {
       if (spec.onlyExisting?.(event)) return;
       entry = { meta: newMeta(windowStart, ts), state: spec.create() };
-      table.insert(key, entry);
+      table.insert(key, entry, this.maxTs - windowMs);
     } else if (windowStart > entry.meta.windowStart) {
       const closed = (windowStart - entry.meta.windowStart) / windowMs;
       spec.roll(entry.state, worstEmitted(entry.meta), Math.floor(closed) - 1, ctx);
       resetMeta(entry.meta, windowStart, ts);
-      table.touch(key, entry);
     }
     // A late event of an already rolled window counts in the current one: within the allowed lateness
     // that shifts a count by one window at most, and never loses the event.

@@ -15,9 +15,12 @@ export function detectOffline(
   specs: AnyDetectorSpec[],
   config: DetectorsConfig,
   partitions = 6,
+  /** Receives the engines, for callers that inspect state afterwards. */
+  engines: Engine[] = [],
 ): Finding[] {
   const key = Array.from({ length: partitions }, () => new Engine('key', specs, config));
   const ip = Array.from({ length: partitions }, () => new Engine('ip', specs, config));
+  engines.push(...key, ...ip);
   const byId = new Map<string, Finding>();
   const noRoundRobin = () => 0;
   for (const e of events) {

@@ -44,6 +44,9 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
     stage,
     config: (all) => all.probing,
     entityOf: (e) => subjectFor(stage, e),
+    // Only a failure or a suspicious request starts tracking: a flood of ordinary requests from
+    // rotating addresses costs no probing state.
+    onlyExisting: (e) => !isSuspicious(e),
     create: () => ({
       errorPaths: null,
       sensitive: null,
@@ -56,8 +59,7 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
     update: (s, e) => {
       s.requests += 1;
       const status = e.http.status;
-      const failed = status === 404 || status === 405 || status === 403 || status === 400 || status === 501;
-      if (failed) s.errorPaths = add(s.errorPaths, hash32(e.http.path));
+      if (isFailure(status)) s.errorPaths = add(s.errorPaths, hash32(e.http.path));
       const prefix = sensitivePath(e.http.path);
       if (prefix) {
         s.sensitiveHits += 1;
@@ -139,6 +141,14 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
       return [verdict];
     },
   };
+}
+
+function isFailure(status: number): boolean {
+  return status === 404 || status === 405 || status === 403 || status === 400 || status === 501;
+}
+
+function isSuspicious(e: { http: { status: number; path: string; method: string } }): boolean {
+  return isFailure(e.http.status) || PROBE_METHODS.has(e.http.method) || sensitivePath(e.http.path) !== null;
 }
 
 function add<T>(set: Set<T> | null, value: T): Set<T> {
