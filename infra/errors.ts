@@ -14,6 +14,13 @@ export const ERROR_CODES = {
   STACK_ARTIFACT_UNAVAILABLE: 'a release artifact for the local stack could not be fetched',
   STACK_START_FAILED: 'a local stack component did not become healthy',
   USAGE: 'the command line was wrong',
+  DASHBOARDS_IMPORT_FAILED: 'OpenSearch Dashboards refused or failed a saved-objects import',
+  SIGNATURE_PACK_INVALID: 'a signature pack file is malformed or has an invalid or unsafe pattern',
+  NOTIFY_FAILED: 'a notification destination answered with an error or could not be reached',
+  NOTIFY_TIMEOUT: 'a notification destination did not answer within the timeout',
+  CIRCUIT_OPEN: 'a destination kept failing, so calls to it were stopped for a cool-down',
+  QUEUE_FULL: 'a destination queue was full, so the delivery was dead-lettered at once',
+  UPSTREAM_FAILED: 'an upstream admin API call (revocation adapter) failed after retries',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -21,6 +21,12 @@ export function redactConfig(config: Config): unknown {
       ...config.alerting,
       slackWebhookUrl: config.alerting.slackWebhookUrl && MASK,
       webhookSecret: config.alerting.webhookSecret && MASK,
+      // Adapter tokens, and header values (an Authorization header) of generic HTTP adapters.
+      adapters: config.alerting.adapters.map((a) =>
+        a.kind === 'generic-http'
+          ? { ...a, headers: Object.fromEntries(Object.keys(a.headers).map((h) => [h, MASK])) }
+          : { ...a, token: a.token && MASK },
+      ),
     },
   };
 }

@@ -20,7 +20,12 @@ export function topicSpecs(kafka: Config['kafka']): TopicSpec[] {
   const { topics, partitions } = kafka;
   return [
     { role: 'requests', name: topics.requests, partitions, config: { 'retention.ms': String(7 * DAY_MS) } },
-    { role: 'requestsByIp', name: topics.requestsByIp, partitions, config: { 'retention.ms': String(DAY_MS) } },
+    {
+      role: 'requestsByIp',
+      name: topics.requestsByIp,
+      partitions,
+      config: { 'retention.ms': String(DAY_MS) },
+    },
     { role: 'findings', name: topics.findings, partitions, config: { 'retention.ms': String(30 * DAY_MS) } },
     {
       role: 'revocations',

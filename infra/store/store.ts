@@ -66,6 +66,8 @@ export interface Store {
   deleteOlderThan(index: IndexKind, before: string): Promise<void>;
   get<T = Record<string, unknown>>(index: IndexKind, id: string): Promise<T | null>;
   search<T = Record<string, unknown>>(index: IndexKind, query: StoreQuery): Promise<SearchResult<T>>;
+  /** Makes every write so far visible to search (a responder taking over partitions); absent: always visible. */
+  refresh?(): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

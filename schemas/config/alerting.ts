@@ -1,7 +1,38 @@
 import { z } from 'zod';
 import { type EnvTable, httpUrl } from './env.js';
 
-/** The responder: policy, notification channels, revocation adapters. */
+const WHSEC = /^whsec_[A-Za-z0-9+/=]{16,}$/;
+
+/** A cron expression of node-cron (5 or 6 fields); checked loosely here, strictly by node-cron at start. */
+const cron = z.string().regex(/^\S+( \S+){4,5}$/, 'expected a cron expression of 5 or 6 fields');
+
+/** An upstream admin API to call when a key is revoked, in addition to the revocations topic. */
+export const AdapterConfig = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('generic-http'),
+    name: z.string().min(1).max(64).default('generic-http'),
+    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    /** `{{keyId}}`, `{{keyRef}}`, `{{ip}}`, `{{reason}}`, `{{incidentId}}`, `{{expiresAt}}` are substituted. */
+    url: z.string().min(1),
+    body: z.string().max(8192).nullable().default(null),
+    headers: z.record(z.string(), z.string()).default({}),
+  }),
+  z.strictObject({
+    kind: z.literal('litellm'),
+    name: z.string().min(1).max(64).default('litellm'),
+    url: httpUrl,
+    token: z.string().min(1).describe('LiteLLM master key (secret)'),
+  }),
+  z.strictObject({
+    kind: z.literal('kong'),
+    name: z.string().min(1).max(64).default('kong'),
+    url: httpUrl.describe('Kong Admin API base URL'),
+    token: z.string().min(1).nullable().default(null),
+  }),
+]);
+export type AdapterConfig = z.infer<typeof AdapterConfig>;
+
+/** The responder: policy, notification channels, delivery, jobs and revocation adapters. */
 export const AlertingConfig = z
   .strictObject({
     policyFile: z.string().min(1).nullable().default(null),
@@ -9,10 +40,40 @@ export const AlertingConfig = z
     webhookUrl: httpUrl.nullable().default(null),
     webhookSecret: z
       .string()
-      .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'expected whsec_<base64>')
+      .refine(
+        (s) => s.split(/[ ,]+/).every((part) => WHSEC.test(part)),
+        'expected whsec_<base64>, several separated by spaces during rotation',
+      )
       .nullable()
-      .default(null),
+      .default(null)
+      .describe('signing secrets, newest first; every one signs each delivery'),
     webhookFormat: z.enum(['gatehound', 'alertmanager']).default('gatehound'),
+    throttleMs: z.number().int().min(1000).default(600_000).describe('at most one message per incident'),
+    quietMs: z.number().int().min(1000).default(1_800_000).describe('an incident resolves after this'),
+    apiUrl: httpUrl.nullable().default(null).describe('base URL of the API, for links in messages'),
+    dashboardsUrl: httpUrl.nullable().default(null).describe('OpenSearch Dashboards, for links'),
+    delivery: z
+      .strictObject({
+        timeoutMs: z.number().int().min(100).default(5000),
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+        retryBaseMs: z.number().int().min(1).default(500),
+        retryMaxMs: z.number().int().min(1).default(30_000),
+        concurrency: z.number().int().min(1).max(64).default(4),
+        queueLimit: z.number().int().min(1).default(10_000),
+        breakerFailures: z.number().int().min(1).default(5),
+        breakerCooldownMs: z.number().int().min(100).default(30_000),
+      })
+      .prefault({}),
+    jobs: z
+      .strictObject({
+        expireCron: cron.default('*/5 * * * * *'),
+        resolveCron: cron.default('*/30 * * * * *'),
+        retentionCron: cron.default('17 3 * * *'),
+        digestCron: cron.nullable().default(null).describe('the daily digest; null: none'),
+      })
+      .prefault({}),
+    retentionDays: z.number().int().min(1).max(3650).default(30),
+    adapters: z.array(AdapterConfig).default([]),
   })
   .superRefine((c, ctx) => {
     if (c.webhookUrl && !c.webhookSecret) {
@@ -23,6 +84,7 @@ export const AlertingConfig = z
       });
     }
   });
+export type AlertingConfig = z.infer<typeof AlertingConfig>;
 
 export const ALERTING_ENV: EnvTable = {
   GATEHOUND_POLICY_FILE: { path: ['alerting', 'policyFile'], type: 'string' },
@@ -30,4 +92,13 @@ export const ALERTING_ENV: EnvTable = {
   GATEHOUND_WEBHOOK_URL: { path: ['alerting', 'webhookUrl'], type: 'string' },
   GATEHOUND_WEBHOOK_SECRET: { path: ['alerting', 'webhookSecret'], type: 'string', secret: true },
   GATEHOUND_WEBHOOK_FORMAT: { path: ['alerting', 'webhookFormat'], type: 'string' },
+  GATEHOUND_NOTIFY_THROTTLE_MS: { path: ['alerting', 'throttleMs'], type: 'int' },
+  GATEHOUND_INCIDENT_QUIET_MS: { path: ['alerting', 'quietMs'], type: 'int' },
+  GATEHOUND_PUBLIC_API_URL: { path: ['alerting', 'apiUrl'], type: 'string' },
+  GATEHOUND_DASHBOARDS_URL: { path: ['alerting', 'dashboardsUrl'], type: 'string' },
+  GATEHOUND_NOTIFY_TIMEOUT_MS: { path: ['alerting', 'delivery', 'timeoutMs'], type: 'int' },
+  GATEHOUND_NOTIFY_MAX_ATTEMPTS: { path: ['alerting', 'delivery', 'maxAttempts'], type: 'int' },
+  GATEHOUND_RETENTION_DAYS: { path: ['alerting', 'retentionDays'], type: 'int' },
+  GATEHOUND_DAILY_DIGEST_CRON: { path: ['alerting', 'jobs', 'digestCron'], type: 'string' },
+  GATEHOUND_REVOCATION_ADAPTERS: { path: ['alerting', 'adapters'], type: 'json', secret: true },
 };

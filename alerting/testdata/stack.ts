@@ -1,0 +1,45 @@
+import { KafkaBus } from '../../infra/bus/index.js';
+import type { ManualClock } from '../../infra/clock.js';
+import { createLogger } from '../../infra/logger.js';
+import { OpenSearchStore } from '../../infra/store/index.js';
+import { Config, type ConfigInput } from '../../schemas/config.js';
+import { testRuntime } from './harness.js';
+
+/** A runtime on the real stack with topics and indices of its own, and what to call to clean up after it. */
+export function stackRuntime(
+  prefix: string,
+  brokers: string,
+  opensearchUrl: string,
+  alerting: ConfigInput['alerting'],
+  clock?: ManualClock,
+) {
+  const input: ConfigInput = {
+    kafka: {
+      brokers: brokers.split(','),
+      partitions: 3,
+      clientId: prefix,
+      topics: Object.fromEntries(
+        ['requests', 'requestsByIp', 'findings', 'revocations', 'state', 'dlq'].map((t) => [
+          t,
+          `${prefix}.${t}`,
+        ]),
+      ),
+    },
+    opensearch: { url: opensearchUrl, indexPrefix: prefix.toLowerCase(), replicas: 0 },
+    alerting,
+  };
+  const config = Config.parse(input);
+  const log = createLogger({ level: 'error' });
+  const bus = new KafkaBus(config.kafka, log);
+  const store = new OpenSearchStore(config.opensearch, log);
+  const runtime = testRuntime(input, { bus, store, ...(clock ? { clock } : {}) });
+  return {
+    runtime,
+    store,
+    async close() {
+      await bus.close();
+      await store.dropAll();
+      await store.close();
+    },
+  };
+}
