@@ -24,7 +24,7 @@ export const TOKEN = table(`${ALNUM_CHARS}_-`);
 /** base64, base64url and the padding. */
 export const B64 = table(`${ALNUM_CHARS}+/=_-`);
 /** The local part of an e-mail address as people write them. */
-export const EMAIL_LOCAL = table(`${ALNUM_CHARS}._%+-` + '_');
+export const EMAIL_LOCAL = table(`${ALNUM_CHARS}._%+-_`);
 /** Labels of a host name, and the dots between them. */
 export const HOST = table(`${ALNUM_CHARS}-.`);
 /** Space and tab, the separators inside a phone or card number. */

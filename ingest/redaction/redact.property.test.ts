@@ -172,7 +172,9 @@ describe('redaction properties', () => {
 
   // A quadratic pass over 1 MB would take many minutes; linear ones take well under a second each
   // (bench/ingest.ts measures them). The bound is loose so that a busy machine does not fail it.
-  it('stays linear on adversarial input (1 MB of each pattern in seconds, not hours)', { timeout: 120_000 }, () => {
+  it('stays linear on adversarial input (1 MB of each pattern in seconds, not hours)', {
+    timeout: 120_000,
+  }, () => {
     const patterns = [
       'a',
       'a-',
