@@ -7,7 +7,7 @@ import { waitFor } from '../test/helpers/wait.js';
 import { startResponder } from './index.js';
 import { finding } from './testdata/findings.js';
 import { FAST_DELIVERY, findingMessages, SECRET, testRuntime } from './testdata/harness.js';
-import { type Receiver, startReceiver } from './testdata/receiver.js';
+import { type Receiver, startReceiver } from '../demo/index.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const cleanups: (() => Promise<void>)[] = [];

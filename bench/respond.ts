@@ -11,7 +11,7 @@ import type { Counter } from 'prom-client';
 import { startResponder } from '../alerting/index.js';
 import { finding } from '../alerting/testdata/findings.js';
 import { findingMessages, SECRET } from '../alerting/testdata/harness.js';
-import { startReceiver } from '../alerting/testdata/receiver.js';
+import { startReceiver } from '../demo/index.js';
 import { KafkaBus } from '../infra/bus/index.js';
 import { createLogger } from '../infra/logger.js';
 import { Metrics } from '../infra/metrics.js';

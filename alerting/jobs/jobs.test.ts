@@ -6,7 +6,7 @@ import { waitFor } from '../../test/helpers/wait.js';
 import { startResponder } from '../index.js';
 import { finding } from '../testdata/findings.js';
 import { FAST_DELIVERY, findingMessages, SECRET, testRuntime } from '../testdata/harness.js';
-import { startReceiver } from '../testdata/receiver.js';
+import { startReceiver } from '../../demo/index.js';
 import { applyRetention } from './retention.js';
 
 const MIN = 60_000;

@@ -5,7 +5,7 @@ import { DEFAULT_POLICY_INPUT } from '../../alerting/policy/default-policy.js';
 import { Policy } from '../../alerting/policy/schema.js';
 import { finding } from '../../alerting/testdata/findings.js';
 import { FAST_DELIVERY, findingMessages, SECRET } from '../../alerting/testdata/harness.js';
-import { startReceiver } from '../../alerting/testdata/receiver.js';
+import { startReceiver } from '../../demo/index.js';
 import { stackRuntime } from '../../alerting/testdata/stack.js';
 import { followRevocations } from '../../infra/revocation-follower.js';
 import type { Action } from '../../schemas/action.js';
