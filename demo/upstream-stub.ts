@@ -74,11 +74,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, path: string, raw: string, ctx: Ctx): void {
+  const route = ROUTES[`${req.method} ${path}`];
+  if (!route && !(req.method === 'GET' && path === '/v1/models'))
+    return error(res, 404, `Invalid URL (${req.method} ${path})`, null);
   const key = bearer(req);
   if (!key || (ctx.keys && !ctx.keys.has(key))) {
     return error(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
   }
-  if (req.method === 'GET' && path === '/v1/models') {
+  if (!route) {
     return json(res, 200, {
       object: 'list',
       data: [...ctx.models].map((id) => ({
@@ -89,8 +92,6 @@ function handle(req: IncomingMessage, res: ServerResponse, path: string, raw: st
       })),
     });
   }
-  const route = ROUTES[`${req.method} ${path}`];
-  if (!route) return error(res, 404, `Invalid URL (${req.method} ${path})`, null);
   let body: Record<string, unknown>;
   try {
     body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};

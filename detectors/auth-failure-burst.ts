@@ -26,11 +26,12 @@ export interface AuthKeyState {
 }
 
 function isAuthFailure(e: RequestEvent): boolean {
-  // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess.
-  if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked') return false;
+  // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess;
+  // a request without any credential tried nothing (a scanner's keyless 401s are probing).
+  if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked' || e.key === null) return false;
   if (e.http.status === 401) return true;
   // Some APIs answer a bad key with 403; a keyless 403 on /admin is a scanner's, which is probing.
-  return e.http.status === 403 && e.key !== null && sensitivePath(e.http.path) === null;
+  return e.http.status === 403 && sensitivePath(e.http.path) === null;
 }
 
 function isSuccess(e: RequestEvent): boolean {

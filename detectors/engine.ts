@@ -197,7 +197,9 @@ function toFinding(
 ): Finding {
   return {
     schema: FINDING_SCHEMA,
-    id: findingId(spec.name, subject, meta.windowStart, scope),
+    // A worse verdict on the same window is a finding of its own (the responder drops redelivered ids),
+    // and stays deterministic: the same events give the same ids.
+    id: findingId(spec.name, subject, meta.windowStart, `${scope}:${verdict.severity}`),
     detector: spec.name,
     subject,
     score: Math.max(0, Math.min(1, verdict.score)),

@@ -59,7 +59,8 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
     update: (s, e) => {
       s.requests += 1;
       const status = e.http.status;
-      if (isFailure(status)) s.errorPaths = add(s.errorPaths, hash32(e.http.path));
+      if (isFailure(status) || (status === 401 && e.key === null))
+        s.errorPaths = add(s.errorPaths, hash32(e.http.path));
       const prefix = sensitivePath(e.http.path);
       if (prefix) {
         s.sensitiveHits += 1;
@@ -147,8 +148,14 @@ function isFailure(status: number): boolean {
   return status === 404 || status === 405 || status === 403 || status === 400 || status === 501;
 }
 
-function isSuspicious(e: { http: { status: number; path: string; method: string } }): boolean {
-  return isFailure(e.http.status) || PROBE_METHODS.has(e.http.method) || sensitivePath(e.http.path) !== null;
+/** A failure, a keyless 401 (walking protected routes without a credential), a probe method or a sensitive path. */
+function isSuspicious(e: { http: { status: number; path: string; method: string }; key: unknown }): boolean {
+  return (
+    isFailure(e.http.status) ||
+    (e.http.status === 401 && e.key === null) ||
+    PROBE_METHODS.has(e.http.method) ||
+    sensitivePath(e.http.path) !== null
+  );
 }
 
 function add<T>(set: Set<T> | null, value: T): Set<T> {

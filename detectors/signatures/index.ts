@@ -1,0 +1,5 @@
+/** The public API of the injection-signature pack, for the injection detector and the CLI. */
+export { type Evaluation, evaluate, type Rates, type Scored } from './evaluate.js';
+export { builtinPack, type LoadPackOptions, loadPack, type Pack, type Signature } from './pack.js';
+export { type Hit, type ScanResult, scan, THRESHOLD } from './scan.js';
+export { WEB_CATEGORIES, type Where } from './schema.js';
