@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import { type GatewayOutcome, REQUEST_EVENT_SCHEMA, RequestEvent } from '../schemas/request-event.js';
+import {
+  type GatewayOutcome,
+  MAX_PROMPT_TEXT,
+  REQUEST_EVENT_SCHEMA,
+  RequestEvent,
+} from '../schemas/request-event.js';
 import { describeIssues } from '../schemas/validate.js';
-import { redact, redactQuery } from './redaction/index.js';
+import { addCounts, redact, redactQuery } from './redaction/index.js';
 
 /** What an entry point knows about one request, before normalisation and redaction. */
 export interface RequestRecord {
@@ -127,4 +132,34 @@ function whole(n: number | null): number | null {
 
 function capped(s: string, max: number): string {
   return s.length > max ? s.slice(0, max) : s;
+}
+
+/**
+ * An event from elsewhere (another gateway, a JSON Lines file) redacted again: prompt text, path,
+ * query and user agent. Redaction is idempotent, so an already redacted event comes out the same.
+ */
+export function redactEvent(e: RequestEvent): RequestEvent {
+  let prompt = e.prompt;
+  if (prompt) {
+    const r = redact(prompt.text);
+    if (Object.keys(r.counts).length > 0)
+      prompt = {
+        ...prompt,
+        text: capped(r.text, MAX_PROMPT_TEXT),
+        redactions: addCounts({ ...prompt.redactions }, r.counts) as Record<string, number>,
+      };
+  }
+  return {
+    ...e,
+    client: {
+      ...e.client,
+      userAgent: e.client.userAgent === null ? null : redactText(e.client.userAgent, MAX_USER_AGENT),
+    },
+    http: {
+      ...e.http,
+      path: redactPath(e.http.path),
+      query: e.http.query === null ? null : capped(redactQuery(e.http.query).query, MAX_QUERY),
+    },
+    prompt,
+  };
 }
