@@ -104,6 +104,7 @@ describe('nginx', () => {
   });
 
   it('scans formats without backtracking and refuses ambiguous ones', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: nginx's own ${name} syntax
     const segs = compileLogFormat('$a "$b" ${c}x');
     expect(scanLine(segs, '1 "two words" 3x')).toEqual(
       new Map([
