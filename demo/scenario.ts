@@ -12,7 +12,7 @@ export interface DemoCast {
   /** A user whose script suddenly runs away. */
   spiker: DemoClient;
   scanner: DemoClient;
-  /** Guesses keys from its own address, then uses a stolen one from there. */
+  /** Guesses keys from its own address; one of them, stolen, works. */
   stuffer: (key: string | null) => DemoClient;
   /** The owner of the key that gets stolen, at their usual address. */
   victim: DemoClient;
@@ -74,15 +74,20 @@ export async function runScenario(cast: DemoCast, events: DemoEvents, stolenKey:
       events,
     );
 
-    events.phase('credential stuffing', 'one address tries 25 keys, then a stolen key works from it');
+    events.phase(
+      'credential stuffing',
+      'one address tries 25 keys; the third, stolen, works, and it keeps going',
+    );
+    const thief = cast.stuffer(stolenKey);
     await burst(
       25,
       80,
-      (i) => cast.stuffer(`sk-guess-${i}-${Math.random().toString(36).slice(2)}`).chat('hello'),
+      (i) =>
+        i === 2
+          ? thief.chat('list my files')
+          : cast.stuffer(`sk-guess-${i}-${Math.random().toString(36).slice(2)}`).chat('hello'),
       events,
     );
-    const thief = cast.stuffer(stolenKey);
-    for (let i = 0; i < 3; i++) events.request(await thief.chat('list my files'));
 
     events.phase('prompt injection', 'a key keeps trying to override its instructions');
     await burst(8, 400, (i) => cast.injector.chat(INJECTIONS[i % INJECTIONS.length]!), events);

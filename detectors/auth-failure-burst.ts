@@ -18,7 +18,14 @@ export interface AuthIpState {
   /** The burst's size, kept for the evidence of a later success. */
   burstFailures: number;
   burstDistinctKeys: number;
+  /**
+   * Keys that succeeded from this address in the current window, among its failures: stuffing tools
+   * keep going after a hit, so the working key is often seen before the burst is recognised.
+   */
+  succeeded: Set<string> | null;
 }
+
+const MAX_SUCCEEDED = 16;
 
 export interface AuthKeyState {
   failures: number;
@@ -58,8 +65,20 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
   config: (all) => all.authFailureBurst,
   entityOf: (e) => (isAuthFailure(e) || isSuccess(e) ? subjectFor('ip', e) : null),
   onlyExisting: (e) => !isAuthFailure(e),
-  create: () => ({ failures: 0, failingKeys: null, burstUntil: 0, burstFailures: 0, burstDistinctKeys: 0 }),
+  create: () => ({
+    failures: 0,
+    failingKeys: null,
+    burstUntil: 0,
+    burstFailures: 0,
+    burstDistinctKeys: 0,
+    succeeded: null,
+  }),
   update: (s, e, ctx) => {
+    if (isSuccess(e)) {
+      s.succeeded ??= new Set();
+      if (s.succeeded.size < MAX_SUCCEEDED) s.succeeded.add(e.key!.id);
+      return;
+    }
     if (!isAuthFailure(e)) return;
     s.failures += 1;
     if (e.key) s.failingKeys = add(s.failingKeys, hash32(e.key.id));
@@ -73,25 +92,34 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
   roll: (s) => {
     s.failures = 0;
     s.failingKeys = null;
+    s.succeeded = null;
   },
-  evaluate: (s, e, subject, ctx) => {
+  evaluate: (s, _e, subject, ctx) => {
     const c = ctx.config;
     const verdicts: Verdict[] = [];
-    if (isSuccess(e) && ctx.ts <= s.burstUntil && s.burstFailures > 0) {
-      const key: Subject = { kind: 'key', id: e.key!.id };
-      verdicts.push({
-        subject: key,
-        severity: 'critical',
-        score: 0.99,
-        scope: `compromise:${e.key!.id}`,
-        evidence: {
-          signal: 'success_after_burst',
-          observed: s.burstFailures,
-          baseline: null,
-          threshold: c.ipFailures,
-          details: { sourceIp: subject.id, failingKeys: s.burstDistinctKeys, withinMs: c.compromiseWithinMs },
-        },
-      });
+    // Within a burst's aftermath, every key that worked from the bursting address (before the burst was
+    // recognised in this window, or since) is a likely compromise. The engine emits each key once per window.
+    if (ctx.ts <= s.burstUntil && s.burstFailures > 0) {
+      for (const keyId of s.succeeded ?? []) {
+        const key: Subject = { kind: 'key', id: keyId };
+        verdicts.push({
+          subject: key,
+          severity: 'critical',
+          score: 0.99,
+          scope: `compromise:${keyId}`,
+          evidence: {
+            signal: 'success_after_burst',
+            observed: s.burstFailures,
+            baseline: null,
+            threshold: c.ipFailures,
+            details: {
+              sourceIp: subject.id,
+              failingKeys: s.burstDistinctKeys,
+              withinMs: c.compromiseWithinMs,
+            },
+          },
+        });
+      }
     }
     const distinct = s.failingKeys?.size ?? 0;
     const strength = Math.max(s.failures / c.ipFailures, distinct / c.ipDistinctKeys);

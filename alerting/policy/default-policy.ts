@@ -10,7 +10,7 @@ export const DEFAULT_POLICY_INPUT: PolicyInput = {
       actions: [{ revoke: { duration: '1h', escalation: { factor: 4, window: '30d', max: '7d' } } }],
     },
     {
-      name: 'block-probing-ips',
+      name: 'block-abusive-ips',
       match: { subjectKind: 'ip', type: ['probing', 'auth_failure_burst'], severity: ['high', 'critical'] },
       actions: [{ revoke: { duration: '15m', escalation: { factor: 4, window: '30d', max: '7d' } } }],
     },

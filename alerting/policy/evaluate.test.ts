@@ -44,7 +44,7 @@ describe('built-in policy', () => {
   it('blocks an ip for 15 minutes on a high probing or auth-failure incident', () => {
     for (const type of ['probing', 'auth_failure_burst'] as const) {
       const plan = builtIn(incident({ type, severity: 'high', subject: { kind: 'ip', id: '203.0.113.7' } }));
-      expect(plan.revoke).toMatchObject({ rule: 'block-probing-ips', baseMs: 15 * 60_000 });
+      expect(plan.revoke).toMatchObject({ rule: 'block-abusive-ips', baseMs: 15 * 60_000 });
     }
   });
 

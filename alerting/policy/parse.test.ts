@@ -61,7 +61,7 @@ describe('policy files', () => {
     expect(DEFAULT_POLICY.rules.map((r) => r.name)).toEqual([
       'notify-medium-and-above',
       'revoke-critical-keys',
-      'block-probing-ips',
+      'block-abusive-ips',
     ]);
   });
 });
