@@ -16,8 +16,16 @@ export type { EnvSetting, EnvTable, EnvType } from './config/env.js';
  */
 export const Config = z
   .strictObject({
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    keyIdSecret: z.string().min(16, 'expected at least 16 characters').nullable().default(null),
+    logLevel: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('pino log level'),
+    keyIdSecret: z
+      .string()
+      .min(16, 'expected at least 16 characters')
+      .nullable()
+      .default(null)
+      .describe('HMAC secret of key ids; required by gateways, the same on all of them'),
     kafka: KafkaConfig.prefault({}),
     opensearch: OpenSearchConfig.prefault({}),
     gateway: GatewayConfig.prefault({}),

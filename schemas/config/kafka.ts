@@ -13,10 +13,14 @@ const Topics = z.strictObject({
 
 export const KafkaConfig = z.strictObject({
   brokers: z.array(hostPort).min(1).nullable().default(null).describe('null: the embedded in-process bus'),
-  clientId: z.string().min(1).default('gatehound'),
-  client: z.enum(['kafkajs']).default('kafkajs'),
-  ssl: z.boolean().default(false),
-  caFile: z.string().min(1).nullable().default(null),
+  clientId: z
+    .string()
+    .min(1)
+    .default('gatehound')
+    .describe('Kafka client id, and the prefix of consumer group names'),
+  client: z.enum(['kafkajs']).default('kafkajs').describe('Kafka client library'),
+  ssl: z.boolean().default(false).describe('TLS to the brokers'),
+  caFile: z.string().min(1).nullable().default(null).describe('CA bundle for broker TLS (implies TLS)'),
   sasl: z
     .strictObject({
       mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -25,9 +29,21 @@ export const KafkaConfig = z.strictObject({
     })
     .nullable()
     .default(null),
-  partitions: z.number().int().min(1).max(1024).default(6),
-  replicationFactor: z.number().int().min(1).max(16).default(1),
-  compression: z.enum(['none', 'gzip']).default('gzip'),
+  partitions: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .default(6)
+    .describe('partitions of the topics gatehound creates (revocations and dead letters: 1)'),
+  replicationFactor: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(1)
+    .describe('replication factor of the topics gatehound creates'),
+  compression: z.enum(['none', 'gzip']).default('gzip').describe('producer compression'),
   topics: Topics.prefault({}),
 });
 

@@ -3,16 +3,22 @@ import { type EnvTable, httpUrl } from './env.js';
 
 export const OpenSearchConfig = z.strictObject({
   url: httpUrl.nullable().default(null).describe('null: the embedded in-process store'),
-  username: z.string().min(1).nullable().default(null),
-  password: z.string().min(1).nullable().default(null),
-  caFile: z.string().min(1).nullable().default(null),
-  rejectUnauthorized: z.boolean().default(true),
+  username: z.string().min(1).nullable().default(null).describe('basic-auth user'),
+  password: z.string().min(1).nullable().default(null).describe('basic-auth password'),
+  caFile: z.string().min(1).nullable().default(null).describe("CA bundle for the cluster's TLS certificate"),
+  rejectUnauthorized: z.boolean().default(true).describe("verify the cluster's certificate"),
   indexPrefix: z
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,40}$/, 'expected a lowercase index prefix')
     .default('gatehound'),
   shards: z.number().int().min(1).max(64).default(1),
-  replicas: z.number().int().min(0).max(8).default(1),
+  replicas: z
+    .number()
+    .int()
+    .min(0)
+    .max(8)
+    .default(1)
+    .describe('replicas of created indices (0 on a single node)'),
 });
 
 export const OPENSEARCH_ENV: EnvTable = {
