@@ -3,6 +3,7 @@ import type { ManualClock } from '../../infra/clock.js';
 import { createLogger } from '../../infra/logger.js';
 import { OpenSearchStore } from '../../infra/store/index.js';
 import { Config, type ConfigInput } from '../../schemas/config.js';
+import { stackConfig } from '../../test/helpers/stack-config.js';
 import { testRuntime } from './harness.js';
 
 /** A runtime on the real stack with topics and indices of its own, and what to call to clean up after it. */
@@ -13,21 +14,7 @@ export function stackRuntime(
   alerting: ConfigInput['alerting'],
   clock?: ManualClock,
 ) {
-  const input: ConfigInput = {
-    kafka: {
-      brokers: brokers.split(','),
-      partitions: 3,
-      clientId: prefix,
-      topics: Object.fromEntries(
-        ['requests', 'requestsByIp', 'findings', 'revocations', 'state', 'dlq'].map((t) => [
-          t,
-          `${prefix}.${t}`,
-        ]),
-      ),
-    },
-    opensearch: { url: opensearchUrl, indexPrefix: prefix.toLowerCase(), replicas: 0 },
-    alerting,
-  };
+  const input = stackConfig(prefix, brokers, opensearchUrl, { alerting });
   const config = Config.parse(input);
   const log = createLogger({ level: 'error' });
   const bus = new KafkaBus(config.kafka, log);

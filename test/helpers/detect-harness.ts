@@ -5,6 +5,7 @@ import { MemoryStore } from '../../infra/store/memory.js';
 import { Config } from '../../schemas/config.js';
 import type { Finding } from '../../schemas/finding.js';
 import type { RequestEvent } from '../../schemas/request-event.js';
+import { stackConfig } from './stack-config.js';
 import { uniqueName } from './wait.js';
 
 /** A detect role on a given bus with everything it produces collected: the same checks run on memory and Kafka. */
@@ -69,21 +70,8 @@ export function kafkaDetectHarness(
   detectors: Record<string, unknown> = {},
 ): Promise<DetectHarness> {
   const p = uniqueName('detect');
-  const config = Config.parse({
-    kafka: {
-      brokers: brokers.split(','),
-      partitions: 3,
-      clientId: p,
-      topics: {
-        requests: `${p}.requests`,
-        requestsByIp: `${p}.requests-by-ip`,
-        findings: `${p}.findings`,
-        revocations: `${p}.revocations`,
-        state: `${p}.state`,
-        dlq: `${p}.dlq`,
-      },
-    },
-    detectors: { snapshotIntervalMs: 200, ...detectors },
-  });
+  const config = Config.parse(
+    stackConfig(p, brokers, null, { detectors: { snapshotIntervalMs: 200, ...detectors } }),
+  );
   return new DetectHarness(config, new KafkaBus(config.kafka, createLogger({ level: 'error' }))).start();
 }
