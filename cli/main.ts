@@ -6,9 +6,40 @@ const COMMANDS: Record<
   string,
   { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> }
 > = {
+  start: {
+    summary: 'run every role in one process (with the demo unless --no-demo)',
+    load: () => import('./start.js'),
+  },
   stack: { summary: 'start, stop or inspect a local Kafka + OpenSearch', load: () => import('./stack.js') },
   schemas: { summary: 'export the contracts as JSON Schema', load: () => import('./schemas.js') },
   config: { summary: 'validate and print the effective configuration', load: () => import('./config.js') },
+  proxy: { summary: 'run the gateway proxy in front of an AI API', load: () => import('./proxy.js') },
+  replay: { summary: 'replay a request log (jsonl, nginx, kong) into Kafka', load: () => import('./replay.js') },
+  detect: {
+    summary: 'run a detector worker (consumer groups on the requests topics)',
+    load: () => import('./detect.js'),
+  },
+  simulate: {
+    summary: 'write seeded, labelled traffic and its ground truth',
+    load: () => import('./simulate.js'),
+  },
+  api: { summary: 'serve the incidents, revocations and key-status API', load: () => import('./api.js') },
+  respond: {
+    summary: 'run the responder: incidents, policy, notifications, revocations',
+    load: () => import('./respond.js'),
+  },
+  policy: {
+    summary: 'check a policy file, or show what findings would trigger',
+    load: () => import('./policy.js'),
+  },
+  dashboards: {
+    summary: 'import the OpenSearch Dashboards saved objects',
+    load: () => import('./dashboards.js'),
+  },
+  signatures: {
+    summary: 'score a labelled file with the injection signature pack',
+    load: () => import('./signatures.js'),
+  },
 };
 
 function usage(): string {
