@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../demo/index.js';
 import { followRevocations } from '../infra/revocation-follower.js';
 import type { Action } from '../schemas/action.js';
 import type { Incident } from '../schemas/incident.js';
@@ -7,7 +8,6 @@ import { waitFor } from '../test/helpers/wait.js';
 import { startResponder } from './index.js';
 import { finding } from './testdata/findings.js';
 import { FAST_DELIVERY, findingMessages, SECRET, testRuntime } from './testdata/harness.js';
-import { type Receiver, startReceiver } from '../demo/index.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const cleanups: (() => Promise<void>)[] = [];

@@ -14,7 +14,10 @@ const COMMANDS: Record<
   schemas: { summary: 'export the contracts as JSON Schema', load: () => import('./schemas.js') },
   config: { summary: 'validate and print the effective configuration', load: () => import('./config.js') },
   proxy: { summary: 'run the gateway proxy in front of an AI API', load: () => import('./proxy.js') },
-  replay: { summary: 'replay a request log (jsonl, nginx, kong) into Kafka', load: () => import('./replay.js') },
+  replay: {
+    summary: 'replay a request log (jsonl, nginx, kong) into Kafka',
+    load: () => import('./replay.js'),
+  },
   detect: {
     summary: 'run a detector worker (consumer groups on the requests topics)',
     load: () => import('./detect.js'),

@@ -73,7 +73,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function handle(req: IncomingMessage, res: ServerResponse, path: string, raw: string, ctx: Ctx): void {
+function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  raw: string,
+  ctx: Ctx,
+): ServerResponse {
   const route = ROUTES[`${req.method} ${path}`];
   if (!route && !(req.method === 'GET' && path === '/v1/models'))
     return error(res, 404, `Invalid URL (${req.method} ${path})`, null);
@@ -107,6 +113,7 @@ function handle(req: IncomingMessage, res: ServerResponse, path: string, raw: st
       'model_not_found',
     );
   route(res, body, model, ctx);
+  return res;
 }
 
 type Route = (res: ServerResponse, body: Record<string, unknown>, model: string, ctx: Ctx) => void;
@@ -213,12 +220,12 @@ function tokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown): ServerResponse {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  return res.end(text);
 }
 
-function error(res: ServerResponse, status: number, message: string, code: string | null): void {
-  json(res, status, { error: { message, type: 'invalid_request_error', param: null, code } });
+function error(res: ServerResponse, status: number, message: string, code: string | null): ServerResponse {
+  return json(res, status, { error: { message, type: 'invalid_request_error', param: null, code } });
 }

@@ -113,7 +113,8 @@ export class Engine {
       const rank = severityRank(verdict.severity);
       const emitted = meta.emitted?.get(scope) ?? -1;
       if (rank <= emitted) continue;
-      (meta.emitted ??= new Map()).set(scope, rank);
+      meta.emitted ??= new Map();
+      meta.emitted.set(scope, rank);
       out.push(toFinding(spec, verdict.subject, meta, windowMs, event, scope, verdict));
     }
   }

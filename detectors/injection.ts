@@ -114,7 +114,10 @@ const urlVerdicts = new WeakMap<Scanner, Map<string, ScanResult>>();
 
 function scanUrlPart(scanner: Scanner, text: string, field: ScanField): ScanResult {
   let cache = urlVerdicts.get(scanner);
-  if (!cache) urlVerdicts.set(scanner, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    urlVerdicts.set(scanner, cache);
+  }
   const key = `${field}\u0000${text}`;
   let result = cache.get(key);
   if (!result) {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startReceiver } from '../../demo/index.js';
 import { MemoryStore } from '../../infra/store/index.js';
 import type { Action } from '../../schemas/action.js';
 import type { Incident } from '../../schemas/incident.js';
@@ -6,7 +7,6 @@ import { waitFor } from '../../test/helpers/wait.js';
 import { startResponder } from '../index.js';
 import { finding } from '../testdata/findings.js';
 import { FAST_DELIVERY, findingMessages, SECRET, testRuntime } from '../testdata/harness.js';
-import { startReceiver } from '../../demo/index.js';
 import { applyRetention } from './retention.js';
 
 const MIN = 60_000;

@@ -1,10 +1,10 @@
 import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../../demo/index.js';
 import { openIncident } from '../correlate.js';
 import { DeliveryError } from '../delivery/retry.js';
 import { finding } from '../testdata/findings.js';
 import { SECRET } from '../testdata/harness.js';
-import { type Receiver, startReceiver } from '../../demo/index.js';
 import type { Notice } from './notice.js';
 import { WebhookNotifier } from './webhook.js';
 

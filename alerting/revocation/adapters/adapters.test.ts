@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Receiver, startReceiver } from '../../../demo/index.js';
 import type { Revocation } from '../../../schemas/revocation.js';
 import { DeliveryError } from '../../delivery/retry.js';
-import { type Receiver, startReceiver } from '../../../demo/index.js';
 import { createAdapter, type UpstreamCall } from './index.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
