@@ -18,6 +18,8 @@ export interface EmitterOptions {
   sendTimeoutMs: number;
   spool: Spool | null;
   batchSize?: number;
+  /** How long an event may wait for others to share its send (default 5 ms). */
+  lingerMs?: number;
 }
 
 const RETRY_MS = [250, 500, 1000, 2000, 5000];
@@ -53,12 +55,14 @@ export class Emitter {
   private pumpScheduled = false;
   private closing = false;
   private readonly batchSize: number;
+  private readonly lingerMs: number;
   private losses = new Map<string, number>();
   private lossTimer: NodeJS.Timeout | null = null;
   private delivered = 0;
 
   constructor(private readonly o: EmitterOptions) {
     this.batchSize = o.batchSize ?? 1000;
+    this.lingerMs = o.lingerMs ?? 5;
     if (o.spool?.hasPending()) this.schedulePump();
   }
 
@@ -131,11 +135,14 @@ export class Emitter {
   private schedulePump(): void {
     if (this.pumpScheduled || this.closing) return;
     this.pumpScheduled = true;
-    // After the current tick, so that every event emitted in it rides in one batch.
-    setImmediate(() => {
+    const run = () => {
       this.pumpScheduled = false;
       this.pump();
-    });
+    };
+    // A send costs far more than an event: wait a few milliseconds (Kafka's linger.ms) so that a
+    // batch gathers, unless one is already full.
+    if (this.queue.length >= this.batchSize || this.lingerMs === 0) setImmediate(run);
+    else setTimeout(run, this.lingerMs).unref();
   }
 
   private pump(): void {

@@ -9,6 +9,8 @@ export type HeaderBag = Readonly<Record<string, HeaderValue>>;
 
 export type KeyRefMode = 'none' | 'sha256';
 
+const KEY_CACHE_SIZE = 10_000;
+
 /**
  * The raw key a request presents: `Authorization: Bearer …`, else `x-api-key`, else `api-key`.
  * Only ever passed to `keyIdentity`; it is never stored, logged or sent.
@@ -61,8 +63,22 @@ export class KeyIdentifier {
     private readonly extraHeaders: readonly string[] = [],
   ) {}
 
+  /**
+   * The HMAC of the keys seen lately, so a busy key is hashed once, not per request. The raw keys are
+   * only ever Map keys in this process's memory, as they already are in every request it handles.
+   */
+  private readonly cache = new Map<string, NonNullable<RequestEvent['key']>>();
+
   identify(headers: HeaderBag): RequestEvent['key'] {
-    return keyIdentity(this.secret, rawKeyFrom(headers, this.extraHeaders), this.refMode);
+    const raw = rawKeyFrom(headers, this.extraHeaders);
+    if (raw === null) return null;
+    let identity = this.cache.get(raw);
+    if (identity === undefined) {
+      identity = keyIdentity(this.secret, raw, this.refMode)!;
+      if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(raw, identity);
+    }
+    return identity;
   }
 
   /** For log formats that record the header value itself (`Bearer …` or the bare key). */

@@ -234,7 +234,8 @@ describe('proxy', () => {
     expect(JSON.parse(blocked.body.toString()).error.type).toBe('ip_blocked');
     expect(s.upstream.requests).toHaveLength(0);
     await waitFor('both events', () => s.events().length === 2);
-    expect(s.events().map((e) => [e.http.status, e.gateway.outcome])).toEqual([
+    // Keyed by key id and by address, the two may sit in different partitions: compare as a set.
+    expect(s.events().map((e) => [e.http.status, e.gateway.outcome]).sort()).toEqual([
       [401, 'revoked'],
       [403, 'blocked'],
     ]);
@@ -284,7 +285,7 @@ describe('proxy', () => {
       200,
     );
     await waitFor('four events', () => s.events().length === 4);
-    expect(s.events()[2]!.gateway.outcome).toBe('rate_limited');
+    expect(s.events().filter((e) => e.gateway.outcome === 'rate_limited')).toHaveLength(1);
   });
 
   it('records a client that leaves mid-stream, and stops the upstream', async () => {

@@ -65,7 +65,9 @@ export async function startProxy(runtime: Runtime, options: ProxyOptions = {}): 
   const upstream = new URL(upstreamUrl);
   const gateway = await Gateway.start(runtime, 'proxy', { spoolDir: options.spoolDir });
   const handler = new ProxyHandler(runtime, gateway, upstream);
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler.handle(req, res));
+  const server = http.createServer({ keepAliveTimeout: 65_000, noDelay: true }, (req, res) =>
+    handler.handle(req, res),
+  );
   server.headersTimeout = 66_000;
   server.on('clientError', (err, socket) => {
     if (socket.writable && !(err as NodeJS.ErrnoException).code?.startsWith('ECONN'))
@@ -146,7 +148,13 @@ class ProxyHandler {
     const tls = upstream.protocol === 'https:';
     // Keep-alive to the upstream; an idle socket is closed before a typical server would (5 s), and
     // a server's own Keep-Alive timeout hint is honoured.
-    const agentOptions = { keepAlive: true, timeout: 4000, scheduling: 'lifo' as const, maxFreeSockets: 256 };
+    const agentOptions = {
+      keepAlive: true,
+      timeout: 4000,
+      scheduling: 'lifo' as const,
+      maxFreeSockets: 256,
+      noDelay: true,
+    };
     this.agent = tls ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
     this.request = (tls ? https.request : http.request) as typeof http.request;
     this.basePath = upstream.pathname.replace(/\/+$/, '');
@@ -252,6 +260,8 @@ class ProxyHandler {
       headers: forwardHeaders(req.rawHeaders, this.upstreamHost),
     });
     const up = upstreamReq;
+    // Headers and body go out as separate writes: with Nagle's algorithm the body would wait for an ACK.
+    up.setNoDelay(true);
     up.setTimeout(this.timeoutMs, () => up.destroy(new UpstreamTimeout()));
     up.on('response', (ures) => {
       status = ures.statusCode ?? 502;

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Logger } from '../infra/logger.js';
 
 const SEGMENT_BYTES = 8 * 1024 * 1024;
+/** Owners of the spools open in this process (a proxy and a Fastify plugin may share a directory). */
+const LIVE_OWNERS = new Set<string>();
 const SUFFIX = '.jsonl';
 
 /** One closed segment handed out to be sent; `ack` it once the bus has everything in it. */
@@ -44,6 +46,7 @@ export class Spool {
 
   static async open(options: SpoolOptions): Promise<Spool> {
     const spool = new Spool(options);
+    LIVE_OWNERS.add(spool.owner);
     await mkdir(options.dir, { recursive: true });
     await spool.adopt();
     return spool;
@@ -125,6 +128,7 @@ export class Spool {
   close(): Promise<void> {
     return this.serial(async () => {
       if (this.active) await this.rotate();
+      LIVE_OWNERS.delete(this.owner);
     });
   }
 
@@ -160,7 +164,8 @@ export class Spool {
     for (const name of names) {
       const owner = name.slice(name.indexOf('.') + 1, -SUFFIX.length);
       const pid = Number(owner.split('-')[0]);
-      if (owner === this.owner || (pid !== process.pid && alive(pid))) continue;
+      // Live writers are left alone: other processes, and other spools of this one.
+      if (LIVE_OWNERS.has(owner) || (pid !== process.pid && alive(pid))) continue;
       const adopted = `${name.slice(0, name.indexOf('.'))}.${this.owner}${SUFFIX}`;
       try {
         await rename(join(this.options.dir, name), join(this.options.dir, adopted));

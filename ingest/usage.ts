@@ -150,8 +150,15 @@ export class ResponseTap {
     else this.take(chunk);
   }
 
-  /** The usage the body reported, once it has ended; null when there is none to be had. */
-  async end(): Promise<Usage | null> {
+  private ended: Promise<Usage | null> | null = null;
+
+  /** The usage the body reported, once it has ended; null when there is none to be had. Idempotent. */
+  end(): Promise<Usage | null> {
+    this.ended ??= this.finish();
+    return this.ended;
+  }
+
+  private async finish(): Promise<Usage | null> {
     if (this.kind === null) return null;
     if (this.inflater && !this.failed) {
       this.inflater.end();
@@ -160,11 +167,9 @@ export class ResponseTap {
     if (this.failed) return null;
     if (this.kind === 'sse') return found(this.sse.end());
     if (this.overflow || this.size === 0) return null;
-    try {
-      return found(usageFromJson(JSON.parse(Buffer.concat(this.chunks, this.size).toString('utf8'))));
-    } catch {
-      return null;
-    }
+    return usageFromJsonBytes(
+      this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size),
+    );
   }
 
   private take(chunk: Buffer): void {
@@ -185,4 +190,66 @@ export class ResponseTap {
 
 function found(u: Usage): Usage | null {
   return u.model === null && u.inputTokens === null && u.outputTokens === null ? null : u;
+}
+
+const USAGE_KEY = Buffer.from('"usage"');
+const MODEL_KEY = Buffer.from('"model"');
+
+/**
+ * Usage from a whole JSON response without parsing all of it: only the `usage` object (OpenAI and
+ * Anthropic put it last) and the first `model` string are read. A body too odd for that (usage
+ * nested under `response`, say) is parsed whole.
+ */
+export function usageFromJsonBytes(body: Buffer): Usage | null {
+  const at = body.lastIndexOf(USAGE_KEY);
+  if (at < 0) return found(usageFromJson(parseOrNull(body.toString('utf8'))));
+  const open = body.indexOf(123 /* { */, at + USAGE_KEY.length);
+  const close = open < 0 ? -1 : matchingBrace(body, open);
+  // Only a top-level usage is read this way: Responses API events carry it under "response".
+  if (close < 0 || !topLevel(body, at)) return found(usageFromJson(parseOrNull(body.toString('utf8'))));
+  const usage = parseOrNull(body.toString('utf8', open, close + 1));
+  const u: Usage = { model: modelOf(body), inputTokens: null, outputTokens: null };
+  return found(usageFromJson({ usage }, u));
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** The `}` closing the object opened at `open`, skipping strings; -1 when it does not close. */
+function matchingBrace(b: Buffer, open: number): number {
+  let depth = 0;
+  for (let k = open; k < b.length; k++) {
+    const c = b[k]!;
+    if (c === 34 /* " */) {
+      for (k++; k < b.length && b[k] !== 34; k++) if (b[k] === 92 /* \ */) k++;
+    } else if (c === 123) depth++;
+    else if (c === 125 && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** True when position `at` is a key of the outermost object (depth 1), skipping strings. */
+function topLevel(b: Buffer, at: number): boolean {
+  let depth = 0;
+  for (let k = 0; k < at; k++) {
+    const c = b[k]!;
+    if (c === 34) {
+      for (k++; k < at && b[k] !== 34; k++) if (b[k] === 92) k++;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return depth === 1;
+}
+
+function modelOf(b: Buffer): string | null {
+  const at = b.indexOf(MODEL_KEY);
+  if (at < 0 || at > 4096) return null;
+  const q = b.indexOf(34, b.indexOf(58 /* : */, at + MODEL_KEY.length) + 1);
+  const end = q < 0 ? -1 : b.indexOf(34, q + 1);
+  return end < 0 || end - q > 257 ? null : b.toString('utf8', q + 1, end);
 }

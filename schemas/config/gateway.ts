@@ -53,9 +53,12 @@ export type RateLimitConfig = z.infer<typeof RateLimitConfig>;
 /** The ingest side: proxy, Fastify plugin and log replay. */
 export const GatewayConfig = z.strictObject({
   id: z.string().min(1).max(128).nullable().default(null).describe('null: the host name'),
-  upstreamUrl: httpUrl.nullable().default(null),
-  proxyPort: port.default(8080),
-  proxyHost: z.string().min(1).default('0.0.0.0'),
+  upstreamUrl: httpUrl
+    .nullable()
+    .default(null)
+    .describe('the AI API the proxy forwards to; required by `gatehound proxy`'),
+  proxyPort: port.default(8080).describe('proxy listen port'),
+  proxyHost: z.string().min(1).default('0.0.0.0').describe('proxy listen address'),
   adminPort: port
     .nullable()
     .default(null)
@@ -67,8 +70,17 @@ export const GatewayConfig = z.strictObject({
     .max(16)
     .default(0)
     .describe('hops of X-Forwarded-For to trust: 0 uses the socket address'),
-  promptCapture: z.enum(['redacted', 'none']).default('redacted'),
-  promptMaxChars: z.number().int().min(0).max(MAX_PROMPT_TEXT).default(4096),
+  promptCapture: z
+    .enum(['redacted', 'none'])
+    .default('redacted')
+    .describe('redacted: the user content of AI requests, redacted, in prompt.text; none: prompt is null'),
+  promptMaxChars: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_PROMPT_TEXT)
+    .default(4096)
+    .describe('prompt text is cut to this length (the newest messages are kept)'),
   keyRefMode: z
     .enum(['none', 'sha256'])
     .default('none')
@@ -108,14 +120,17 @@ export const GatewayConfig = z.strictObject({
     .number()
     .int()
     .min(MiB)
-    .default(1024 * MiB),
+    .default(1024 * MiB)
+    .describe('past this the spool refuses events and the loss is counted'),
   revocationWaitMs: z
     .number()
     .int()
     .min(0)
     .default(10_000)
     .describe('how long start-up waits to read the revocations topic before serving anyway'),
-  rateLimit: RateLimitConfig.prefault({}),
+  rateLimit: RateLimitConfig.prefault({}).describe(
+    'per-key token buckets, off by default: {"enabled", "defaultTier", "tiers": {name: {"requestsPerMinute", "tokensPerMinute"}}, "keys": {keyId: tier}}',
+  ),
 });
 export type GatewayConfig = z.infer<typeof GatewayConfig>;
 

@@ -1,0 +1,398 @@
+/**
+ * `npm run bench:ingest`: the gateway's figures. Setup is apart from measurement; each figure is the
+ * median of several runs (BENCH_RUNS, default 3). Prints a table and writes bench/results/ingest.json.
+ *
+ * - redaction: median time to redact a 2 KB prompt (prose with personal data, code, pasted logs)
+ * - proxy overhead: p50/p99 latency at a fixed 1,000 requests/s, direct to the stub upstream and
+ *   through the proxy (stub and proxy each in their own process, events to Kafka), and the added p99
+ * - throughput: requests/s at full load (closed loop), through the proxy vs direct, and the ratio
+ * - a bare node:http pass-through proxy beside both, for what HTTP alone costs on this machine
+ * - replay: nginx combined lines/s, parsed, normalised, redacted and produced to Kafka; and the same
+ *   without Kafka (what the parser alone sustains)
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startUpstreamStub } from '../demo/upstream-stub.js';
+import type { Bus, OutgoingMessage } from '../infra/bus/index.js';
+import { KafkaBus } from '../infra/bus/index.js';
+import { createLogger } from '../infra/logger.js';
+import { Metrics } from '../infra/metrics.js';
+import { createRuntime } from '../infra/runtime.js';
+import { logFormat, redact, replay, startProxy } from '../ingest/index.js';
+import { Config } from '../schemas/config.js';
+import { writeResults } from './results.js';
+import { benchStack, stats } from './stack.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RATE = Number(process.env.BENCH_RATE ?? 1000);
+const FIXED_SECONDS = Number(process.env.BENCH_FIXED_SECONDS ?? 10);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const REPLAY_LINES = Number(process.env.BENCH_REPLAY_LINES ?? 500_000);
+const SECRET = 'bench-key-id-secret-0123456789';
+const self = fileURLToPath(import.meta.url);
+
+// ---- child processes: the stub upstream and the proxy run apart from the load generator ----------
+
+/**
+ * The floor any node:http proxy pays on this machine: a pass-through with no gatehound work at all,
+ * measured beside the real one so the figures say what gatehound adds and what HTTP itself costs.
+ */
+function bareProxy(upstream: URL): Promise<string> {
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const up = http.request(
+      {
+        agent,
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (ures) => {
+        res.writeHead(ures.statusCode ?? 502, ures.headers);
+        ures.pipe(res);
+      },
+    );
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
+    ),
+  );
+}
+
+async function child(role: string): Promise<void> {
+  if (role === 'bare') {
+    process.stdout.write(
+      `${JSON.stringify({ url: await bareProxy(new URL(process.env.BENCH_UPSTREAM!)) })}\n`,
+    );
+    return;
+  }
+  if (role === 'stub') {
+    const stub = await startUpstreamStub({ streamChunks: 4 });
+    process.stdout.write(`${JSON.stringify({ url: stub.url })}\n`);
+    return;
+  }
+  const brokers = process.env.BENCH_BROKERS ? process.env.BENCH_BROKERS.split(',') : null;
+  const prefix = `bench-${randomUUID().slice(0, 8)}`;
+  const config = Config.parse({
+    logLevel: 'warn',
+    keyIdSecret: SECRET,
+    kafka: {
+      brokers,
+      topics: {
+        requests: `${prefix}.requests.v1`,
+        revocations: `${prefix}.revocations.v1`,
+        dlq: `${prefix}.dlq.v1`,
+      },
+    },
+    gateway: { spoolDir: null, upstreamUrl: process.env.BENCH_UPSTREAM, revocationWaitMs: 10_000 },
+  });
+  const runtime = createRuntime(config, { metrics: new Metrics() });
+  await runtime.bus.ensureTopics();
+  const proxy = await startProxy(runtime, { port: 0, host: '127.0.0.1' });
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${proxy.port}` })}\n`);
+  process.once('SIGTERM', () => {
+    void proxy
+      .stop()
+      .then(() => runtime.bus.close())
+      .then(() => process.exit(0));
+  });
+}
+
+function spawnChild(
+  role: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; kill: () => void }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [self, '--child', role], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    p.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl >= 0)
+        resolve({
+          url: (JSON.parse(out.slice(0, nl)) as { url: string }).url,
+          kill: () => p.kill('SIGTERM'),
+        });
+    });
+    p.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+// ---- load generation ----------------------------------------------------------------------------
+
+const BODY = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: 'Summarise this ticket from jane@example.com in one sentence, please.' },
+  ],
+});
+
+function once(agent: http.Agent, url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = process.hrtime.bigint();
+    const req = http.request(
+      `${url}/v1/chat/completions`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: 'Bearer sk-bench-key-0123456789',
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(BODY),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
+      },
+    );
+    req.on('error', reject);
+    req.end(BODY);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Open loop: requests start on schedule whatever the answers do, so queueing shows in the latency. */
+async function fixedRate(url: string, rate: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  for (let i = 0; i < 200; i++) await once(agent, url); // warm-up
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    for (; sent < due; sent++) pending.push(once(agent, url).then((ms) => void latencies.push(ms)));
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** Closed loop: `concurrency` clients back to back for `seconds`. */
+async function fullLoad(url: string, concurrency: number, seconds: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  for (let i = 0; i < 200; i++) await once(agent, url);
+  let done = 0;
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await once(agent, url);
+        done++;
+      }
+    }),
+  );
+  agent.destroy();
+  return done / ((performance.now() - t0) / 1000);
+}
+
+// ---- redaction ---------------------------------------------------------------------------------
+
+function twoKb(seed: string): string {
+  let s = '';
+  while (s.length < 2048) s += seed;
+  return s.slice(0, 2048);
+}
+
+const PROMPTS = {
+  prose: twoKb(
+    'Please summarise the following customer complaint. The customer, reachable at jane.roe@example.org, says the order placed on 2024-03-02 never arrived and support was unhelpful. They want a refund to the card ending 4242 and ask us to call them back at +44 20 7946 0958 before Friday. Write a short, polite reply that apologises and explains the next steps. ',
+  ),
+  code: twoKb(
+    'function handler(req, res) {\n  const token = req.headers["x-api-key"];\n  if (!token) return res.status(401).json({ error: "missing key" });\n  const user = await db.users.findOne({ id: req.params.id, tenant: req.tenant });\n  return res.json({ ok: true, user: user.name, created: user.createdAt.toISOString() });\n}\n',
+  ),
+  logs: twoKb(
+    '2026-11-30T12:00:01Z INFO request from 203.0.113.7 user=bob@example.com path=/v1/chat status=200 key=sk-proj-AbCdEf1234567890AbCdEf1234567890 took 812ms\n',
+  ),
+};
+
+function redactionMicros(text: string): number {
+  const n = 20_000;
+  for (let i = 0; i < 2000; i++) redact(text);
+  const samples: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) redact(text);
+    samples.push(Number(process.hrtime.bigint() - t0) / n / 1000);
+  }
+  return stats(samples).median;
+}
+
+// ---- replay ------------------------------------------------------------------------------------
+
+function nginxLog(lines: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehound-bench-'));
+  const file = join(dir, 'access.log');
+  const paths = ['/v1/chat/completions', '/v1/embeddings', '/v1/models', '/v1/completions', '/admin/.env'];
+  const agents = [
+    'OpenAI/Python 1.40.0',
+    'OpenAI/JS 4.56.0',
+    'curl/8.5.0',
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36',
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const sec = String(i % 60).padStart(2, '0');
+    const min = String(Math.floor(i / 60) % 60).padStart(2, '0');
+    out.push(
+      `${ip} - - [30/Nov/2026:12:${min}:${sec} +0000] "POST ${paths[i % paths.length]}?v=${i % 7} HTTP/1.1" ${i % 17 === 0 ? 401 : 200} ${400 + (i % 900)} "-" "${agents[i % agents.length]}"`,
+    );
+  }
+  writeFileSync(file, `${out.join('\n')}\n`);
+  return file;
+}
+
+/** A bus that takes everything and keeps nothing: the replay pipeline without Kafka. */
+const nullBus = {
+  kind: 'memory',
+  ensureTopics: async () => undefined,
+  send: async (_t: string, _m: OutgoingMessage[]) => undefined,
+  consume: async () => ({ stop: async () => undefined }),
+  tail: async () => ({ stop: async () => undefined }),
+  ping: async () => true,
+  close: async () => undefined,
+} as unknown as Bus;
+
+async function replayRate(file: string, brokers: string[] | null): Promise<number> {
+  const prefix = `bench-replay-${randomUUID().slice(0, 8)}`;
+  const config = Config.parse({
+    logLevel: 'warn',
+    kafka: { brokers, partitions: 6, topics: { requests: `${prefix}.requests.v1`, dlq: `${prefix}.dlq.v1` } },
+  });
+  const log = createLogger({ level: 'warn' });
+  const bus = brokers ? new KafkaBus(config.kafka, log) : nullBus;
+  if (brokers) await (bus as KafkaBus).createTopic(config.kafka.topics.requests, 6);
+  const runtime = createRuntime(config, { bus, log, metrics: new Metrics() });
+  const result = await replay(runtime, {
+    input: createReadStream(file, { highWaterMark: 1024 * 1024 }),
+    source: file,
+    format: logFormat('nginx'),
+  });
+  await bus.close();
+  if (result.rejected > 0) throw new Error(`${result.rejected} lines rejected`);
+  return result.read / (result.elapsedMs / 1000);
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { kafkaBrokers } = await benchStack();
+  const redaction = Object.fromEntries(Object.entries(PROMPTS).map(([k, t]) => [k, redactionMicros(t)]));
+
+  const stub = await spawnChild('stub');
+  const proxy = await spawnChild('proxy', {
+    BENCH_UPSTREAM: stub.url,
+    BENCH_BROKERS: kafkaBrokers.join(','),
+  });
+  const bare = await spawnChild('bare', { BENCH_UPSTREAM: stub.url });
+  const direct: { p50: number; p99: number }[] = [];
+  const through: { p50: number; p99: number }[] = [];
+  const bareLatency: { p50: number; p99: number }[] = [];
+  const directRps: number[] = [];
+  const proxyRps: number[] = [];
+  const bareRps: number[] = [];
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      direct.push(await fixedRate(stub.url, RATE, FIXED_SECONDS));
+      through.push(await fixedRate(proxy.url, RATE, FIXED_SECONDS));
+      bareLatency.push(await fixedRate(bare.url, RATE, FIXED_SECONDS));
+      directRps.push(await fullLoad(stub.url, CONCURRENCY, LOAD_SECONDS));
+      proxyRps.push(await fullLoad(proxy.url, CONCURRENCY, LOAD_SECONDS));
+      bareRps.push(await fullLoad(bare.url, CONCURRENCY, LOAD_SECONDS));
+    }
+  } finally {
+    proxy.kill();
+    bare.kill();
+    stub.kill();
+  }
+
+  const file = nginxLog(REPLAY_LINES);
+  const replayKafka = Array.from({ length: RUNS }, () => 0);
+  const replayParse = Array.from({ length: RUNS }, () => 0);
+  for (let r = 0; r < RUNS; r++) {
+    replayParse[r] = await replayRate(file, null);
+    replayKafka[r] = await replayRate(file, kafkaBrokers);
+  }
+
+  const p99Direct = stats(direct.map((d) => d.p99));
+  const p99Proxy = stats(through.map((d) => d.p99));
+  const added = stats(through.map((t, i) => t.p99 - direct[i]!.p99));
+  const ratio = stats(proxyRps.map((p, i) => p / directRps[i]!));
+  const metrics = {
+    redact_2kb_prose_us: { ...stats([redaction.prose!]), unit: 'µs' },
+    redact_2kb_code_us: { ...stats([redaction.code!]), unit: 'µs' },
+    redact_2kb_logs_us: { ...stats([redaction.logs!]), unit: 'µs' },
+    direct_p50_ms: { ...stats(direct.map((d) => d.p50)), unit: 'ms' },
+    direct_p99_ms: { ...p99Direct, unit: 'ms' },
+    proxy_p50_ms: { ...stats(through.map((d) => d.p50)), unit: 'ms' },
+    proxy_p99_ms: { ...p99Proxy, unit: 'ms' },
+    proxy_added_p99_ms: { ...added, unit: 'ms', target: '<= 2' },
+    bare_proxy_p99_ms: { ...stats(bareLatency.map((d) => d.p99)), unit: 'ms' },
+    direct_rps: { ...stats(directRps), unit: 'req/s' },
+    proxy_rps: { ...stats(proxyRps), unit: 'req/s' },
+    bare_proxy_rps: { ...stats(bareRps), unit: 'req/s' },
+    proxy_throughput_ratio: { ...ratio, unit: 'proxy/direct', target: '>= 0.7' },
+    bare_proxy_throughput_ratio: { ...stats(bareRps.map((b, i) => b / directRps[i]!)), unit: 'bare/direct' },
+    replay_nginx_kafka_lines_per_s: { ...stats(replayKafka), unit: 'lines/s', target: '>= 100000' },
+    replay_nginx_parse_lines_per_s: { ...stats(replayParse), unit: 'lines/s' },
+  };
+  const result = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    settings: {
+      runs: RUNS,
+      rate: RATE,
+      fixedSeconds: FIXED_SECONDS,
+      loadSeconds: LOAD_SECONDS,
+      concurrency: CONCURRENCY,
+      replayLines: REPLAY_LINES,
+      kafka: kafkaBrokers.join(','),
+    },
+    metrics,
+  };
+  writeResults('ingest', result);
+  const w = Math.max(...Object.keys(metrics).map((k) => k.length));
+  console.log(`gatehound ingest benchmark (${RUNS} runs, median [min–max])`);
+  for (const [name, m] of Object.entries(metrics)) {
+    const f = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
+    const target = 'target' in m ? `   target ${m.target}` : '';
+    console.log(
+      `  ${name.padEnd(w)}  ${f(m.median).padStart(10)} ${m.unit}  [${f(m.min)}–${f(m.max)}]${target}`,
+    );
+  }
+  console.log('written to bench/results/ingest.json');
+}
+
+const at = process.argv.indexOf('--child');
+if (at >= 0) void child(process.argv[at + 1]!);
+else
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
