@@ -235,7 +235,12 @@ describe('proxy', () => {
     expect(s.upstream.requests).toHaveLength(0);
     await waitFor('both events', () => s.events().length === 2);
     // Keyed by key id and by address, the two may sit in different partitions: compare as a set.
-    expect(s.events().map((e) => [e.http.status, e.gateway.outcome]).sort()).toEqual([
+    expect(
+      s
+        .events()
+        .map((e) => [e.http.status, e.gateway.outcome])
+        .sort(),
+    ).toEqual([
       [401, 'revoked'],
       [403, 'blocked'],
     ]);
