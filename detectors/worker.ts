@@ -30,7 +30,9 @@ export async function startDetector(rt: Runtime, options: DetectorWorkerOptions)
   const prefix = options.groupPrefix ?? `${config.kafka.clientId}-detect`;
   const stages: StageRunner[] = [];
   for (const stage of ['key', 'ip'] as const) {
-    stages.push(new StageRunner(stage, rt, options.specs, metrics, dlq, state));
+    const runner = new StageRunner(stage, rt, options.specs, metrics, dlq, state);
+    runner.startSnapshots();
+    stages.push(runner);
   }
   const subscriptions: Subscription[] = [];
   for (const runner of stages) {
@@ -78,6 +80,10 @@ class StageRunner {
   private readonly restoring = new Map<number, Promise<void>>();
   private readonly lastOffset = new Map<number, string>();
   private lastSnapshot = new Map<number, number>();
+  /** Partitions scored since their last snapshot, and those with a batch being scored now. */
+  private readonly dirty = new Set<number>();
+  private readonly busy = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     readonly stage: Stage,
@@ -121,6 +127,32 @@ class StageRunner {
   }
 
   async process(batch: Batch): Promise<void> {
+    this.busy.add(batch.partition);
+    try {
+      await this.score(batch);
+    } finally {
+      this.busy.delete(batch.partition);
+    }
+  }
+
+  /**
+   * Snapshots what changed every `snapshotIntervalMs`, also when no batch comes: a worker that
+   * goes quiet after the last events of an attack's build-up must still leave its state behind.
+   */
+  startSnapshots(): void {
+    this.timer = setInterval(() => {
+      for (const p of [...this.dirty]) {
+        const engine = this.engines.get(p);
+        if (!engine || this.busy.has(p)) continue;
+        this.saveSnapshot(p, engine).catch((err: unknown) =>
+          this.rt.log.error({ err, stage: this.stage }, 'snapshot failed'),
+        );
+      }
+    }, this.rt.config.detectors.snapshotIntervalMs);
+    this.timer.unref();
+  }
+
+  private async score(batch: Batch): Promise<void> {
     const started = performance.now();
     const engine = await this.engineFor(batch.partition);
     const { config } = this.rt;
@@ -162,11 +194,13 @@ class StageRunner {
       this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, findings.length);
     for (const f of findings) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
     this.lastOffset.set(batch.partition, batch.messages[batch.messages.length - 1]!.offset);
+    this.dirty.add(batch.partition);
     this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
     await this.maybeSnapshot(batch.partition, engine);
   }
 
   async snapshotAll(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
     for (const [p, engine] of this.engines) await this.saveSnapshot(p, engine);
   }
 
@@ -193,6 +227,7 @@ class StageRunner {
     const offset = this.lastOffset.get(partition);
     if (offset === undefined) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
+    this.dirty.delete(partition);
     await this.state.save(this.stage, partition, engine.snapshot(), offset);
     let entities = 0;
     let evicted = 0;
