@@ -84,6 +84,7 @@ class StageRunner {
   private readonly dirty = new Set<number>();
   private readonly busy = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly saving = new Map<number, Promise<void>>();
 
   constructor(
     readonly stage: Stage,
@@ -223,7 +224,18 @@ class StageRunner {
     await this.saveSnapshot(partition, engine);
   }
 
-  private async saveSnapshot(partition: number, engine: Engine): Promise<void> {
+  /**
+   * One save at a time per partition: two interleaved saves could leave the manifest naming the
+   * snapshot whose chunks the other one tombstoned.
+   */
+  private saveSnapshot(partition: number, engine: Engine): Promise<void> {
+    const previous = this.saving.get(partition) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.writeSnapshot(partition, engine));
+    this.saving.set(partition, next);
+    return next;
+  }
+
+  private async writeSnapshot(partition: number, engine: Engine): Promise<void> {
     const offset = this.lastOffset.get(partition);
     if (offset === undefined) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
