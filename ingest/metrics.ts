@@ -58,9 +58,25 @@ export class IngestMetrics {
     );
   }
 
+  private readonly children = new Map<
+    string,
+    { requests: { inc(): void }; duration: { observe(v: number): void } }
+  >();
+
   request(role: Role, outcome: string, status: number, seconds: number): void {
-    this.requests.inc({ role, outcome, status_class: `${Math.floor(status / 100)}xx` });
-    this.duration.observe({ role, outcome }, seconds);
+    // Label children are looked up once per combination, not hashed per request.
+    const statusClass = `${Math.floor(status / 100)}xx`;
+    const k = `${role}|${outcome}|${statusClass}`;
+    let c = this.children.get(k);
+    if (!c) {
+      c = {
+        requests: this.requests.labels({ role, outcome, status_class: statusClass }),
+        duration: this.duration.labels({ role, outcome }),
+      };
+      this.children.set(k, c);
+    }
+    c.requests.inc();
+    c.duration.observe(seconds);
   }
 
   redacted(role: Role, counts: Record<string, number | undefined>): void {

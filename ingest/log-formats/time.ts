@@ -71,8 +71,20 @@ export function parseEpochMillis(v: unknown): LogTime | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? { ms: Math.round(v), offset: 0 } : null;
 }
 
-/** ISO-8601 in the log's own offset: "2000-10-10T13:55:36.000-07:00". */
+let lastMs = Number.NaN;
+let lastOffset = 0;
+let lastText = '';
+
+/** ISO-8601 in the log's own offset: "2000-10-10T13:55:36.000-07:00". Lines of one second share it. */
 export function formatLogTime(t: LogTime): string {
+  if (t.ms === lastMs && t.offset === lastOffset) return lastText;
+  lastMs = t.ms;
+  lastOffset = t.offset;
+  lastText = format(t);
+  return lastText;
+}
+
+function format(t: LogTime): string {
   if (t.offset === 0) return new Date(t.ms).toISOString();
   const local = new Date(t.ms + t.offset * 60_000).toISOString().slice(0, -1);
   const a = Math.abs(t.offset);

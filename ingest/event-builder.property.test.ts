@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { RequestEvent } from '../schemas/request-event.js';
+import { requestEvent } from '../test/helpers/events.js';
+import { buildEvent, problem } from './event-builder.js';
+
+/** Values around every limit of the contract, valid and not. */
+const str = (max: number) =>
+  fc.oneof(
+    fc.string({ maxLength: 8 }),
+    fc.constant(''),
+    fc.integer({ min: max - 1, max: max + 1 }).map((n) => 'x'.repeat(Math.max(0, n))),
+  );
+const num = fc.oneof(
+  fc.integer({ min: -2, max: 1000 }),
+  fc.constantFrom(99, 100, 599, 600, 86_400_000, 86_400_001, 1.5, -0.5, Number.NaN, Number.POSITIVE_INFINITY),
+);
+const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof(fc.constant(null), a);
+
+const event = fc.record({
+  id: str(128),
+  ts: fc.constantFrom(
+    '2026-11-30T12:00:00.000Z',
+    '2026-11-30T12:00:00-07:00',
+    '2026-11-30 12:00:00',
+    'x',
+    '2026-11-30T12:00:00+0100',
+  ),
+  durationMs: num,
+  ip: fc.constantFrom('203.0.113.7', '::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '999.1.1.1', '', 'host'),
+  userAgent: maybe(str(1024)),
+  key: maybe(
+    fc.record({
+      id: fc.constantFrom('0123456789abcdef0123456789abcdef', '0123456789ABCDEF0123456789abcdef', 'short'),
+      ref: fc.oneof(fc.constant(undefined), str(256)),
+    }),
+  ),
+  method: fc.constantFrom('GET', 'POST', 'get', 'M-SEARCH', '', 'AVERYVERYLONGMETHODNAME'),
+  path: fc.oneof(
+    fc.constantFrom('/', '/v1/x', 'v1', ''),
+    str(8192).map((s) => `/${s}`),
+  ),
+  query: maybe(str(8192)),
+  status: num,
+  requestBytes: num,
+  responseBytes: num,
+  ai: maybe(
+    fc.record({
+      model: maybe(str(256)),
+      inputTokens: maybe(num),
+      outputTokens: maybe(num),
+      stream: fc.boolean(),
+    }),
+  ),
+  prompt: maybe(
+    fc.record({
+      text: str(65_536),
+      chars: num,
+      truncated: fc.boolean(),
+      redactions: fc.dictionary(fc.constantFrom('email', 'api_key', 'Bad-Name', ''), num, { maxKeys: 3 }),
+    }),
+  ),
+  gatewayId: str(128),
+  outcome: fc.constantFrom('forwarded', 'revoked', 'blocked', 'rate_limited', 'rejected', 'other'),
+});
+
+describe('the direct check of built events', () => {
+  it('never accepts what the RequestEvent v1 schema rejects', () => {
+    fc.assert(
+      fc.property(event, (v) => {
+        const e = {
+          ...requestEvent(),
+          id: v.id,
+          ts: v.ts,
+          durationMs: v.durationMs,
+          client: { ip: v.ip, userAgent: v.userAgent },
+          key:
+            v.key === null
+              ? null
+              : v.key.ref === undefined
+                ? { id: v.key.id }
+                : { id: v.key.id, ref: v.key.ref },
+          http: {
+            method: v.method,
+            path: v.path,
+            query: v.query,
+            status: v.status,
+            requestBytes: v.requestBytes,
+            responseBytes: v.responseBytes,
+          },
+          ai: v.ai,
+          prompt: v.prompt,
+          gateway: { id: v.gatewayId, outcome: v.outcome },
+        } as RequestEvent;
+        if (problem(e) === null) expect(RequestEvent.safeParse(e).success).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('agrees with the schema on what the builder makes', () => {
+    fc.assert(
+      fc.property(event, (v) => {
+        const built = buildEvent({
+          start: v.ts,
+          durationMs: Number.isFinite(v.durationMs) ? v.durationMs : 0,
+          clientIp: v.ip,
+          userAgent: v.userAgent,
+          key: v.key,
+          method: v.method,
+          target: v.path,
+          status: v.status,
+          requestBytes: v.requestBytes,
+          responseBytes: v.responseBytes,
+          ai: v.ai,
+          prompt: v.prompt,
+          outcome: v.outcome as 'forwarded',
+          gatewayId: v.gatewayId,
+        });
+        expect(built.ok).toBe(RequestEvent.safeParse(built.event).success);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
