@@ -1,7 +1,7 @@
 /**
  * Throughput of the signature matcher: scan() over ~2 KB prompts, one core, several runs, JSON out.
- * Prompts are benign development-set prompts joined to 2 KB (the common case: most traffic is benign);
- * a second set mixes in attacks. Setup (loading the pack, building prompts, warm-up) is not measured.
+ * Prompts are benign development-set prompts joined to 2 KB (the common case: most traffic is benign),
+ * the same cut to 100 characters, and a set that mixes in attacks. Setup (loading the pack, building prompts, warm-up) is not measured.
  *
  *   npm run build && node dist/bench/signatures.js [--runs 5]
  */
@@ -11,8 +11,10 @@ import { builtinPack, scan, type Where } from '../detectors/signatures/index.js'
 
 const SIZE = 2048;
 const COUNT = 2000;
+/** Short prompts: benign texts joined or cut to this length. */
+const SHORT = 100;
 
-function prompts(label: 0 | 1 | null): string[] {
+function prompts(label: 0 | 1 | null, size = SIZE): string[] {
   // ../shared/data beside the working tree, seen from bench/ (source) or dist/bench/ (built).
   const file = ['../../shared/data/injection-dev.jsonl', '../../../shared/data/injection-dev.jsonl']
     .map((p) => new URL(p, import.meta.url))
@@ -29,8 +31,8 @@ function prompts(label: 0 | 1 | null): string[] {
   let current = '';
   for (let i = 0; out.length < COUNT; i = (i + 1) % texts.length) {
     current += `${current ? '\n' : ''}${texts[i]}`;
-    if (current.length >= SIZE) {
-      out.push(current.slice(0, SIZE));
+    if (current.length >= size) {
+      out.push(current.slice(0, size));
       current = '';
     }
   }
@@ -60,12 +62,19 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }
 const runs = Number(values.runs);
 const benign = prompts(0);
 const mixed = prompts(null);
+const short = prompts(0, SHORT);
+const engines = builtinPack().signatures.reduce<Record<string, number>>((n, s) => {
+  n[s.engine] = (n[s.engine] ?? 0) + 1;
+  return n;
+}, {});
 const result = {
   bench: 'signatures.scan',
   promptChars: SIZE,
   prompts: COUNT,
   node: process.version,
+  engines,
   benignPrompt: measure(benign, 'prompt', runs),
+  benignShortPrompt: { promptChars: SHORT, ...measure(short, 'prompt', runs) },
   benignAllPlaces: measure(benign, ['prompt', 'path', 'query'], runs),
   mixedPrompt: measure(mixed, 'prompt', runs),
 };

@@ -1,14 +1,24 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { certify, patternHash } from '../detectors/signatures/certify.js';
 import { type Evaluation, evaluate, type Rates, type Scored } from '../detectors/signatures/evaluate.js';
 import { loadPack, scan, THRESHOLD, type Where } from '../detectors/signatures/index.js';
+import {
+  builtinPackDir,
+  CERTIFICATE_FILE,
+  type Certificate,
+  parsePackText,
+  readCertificate,
+} from '../detectors/signatures/pack.js';
 import { GatehoundError } from '../infra/errors.js';
 
 const USAGE =
   'usage: gatehound signatures test <file.jsonl|-> [--json] [--pack <file|dir>] [--replace] ' +
-  '[--where prompt|path|query|auto] [--threshold <0..1>]';
+  '[--where prompt|path|query|auto] [--threshold <0..1>]\n' +
+  '       gatehound signatures certify [--write] [--all | --retry] [--timeout <ms>]';
 
 /** One labelled line; other fields (source, ...) are ignored. */
 const Line = z.object({
@@ -41,6 +51,10 @@ function parse(argv: string[]) {
         replace: { type: 'boolean', default: false },
         where: { type: 'string', default: 'auto' },
         threshold: { type: 'string' },
+        write: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
+        retry: { type: 'boolean', default: false },
+        timeout: { type: 'string', default: '3000' },
       },
     });
   } catch (err) {
@@ -77,10 +91,49 @@ function table(result: Evaluation): string {
   return [head, ...lines].join('\n');
 }
 
+/**
+ * `gatehound signatures certify`: certifies the built-in pack's patterns with recheck (certify.ts) and
+ * prints the verdicts; `--write` stores them as the pack's certificate (`pack/certified.json`), which the
+ * pack reads at start-up instead of certifying. Entries of unchanged patterns are kept unless `--all`
+ * (certify everything again) or, for those not on V8, `--retry`.
+ */
+function certifyBuiltin(values: { write: boolean; all: boolean; retry: boolean; timeout: string }): number {
+  const timeoutMs = Number(values.timeout);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0)
+    throw new GatehoundError('USAGE', `--timeout: expected milliseconds, got "${values.timeout}"`);
+  const dir = builtinPackDir();
+  const previous = readCertificate(dir);
+  const next: Certificate = { recheck: RECHECK_VERSION, patterns: {} };
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
+  for (const f of files)
+    for (const s of parsePackText(fs.readFileSync(path.join(dir, f), 'utf8'), f)) {
+      const hash = patternHash(s.pattern);
+      // Verdicts are kept (the test suite re-checks those for V8); `--retry` tries the others again.
+      const prior = previous.patterns[hash];
+      const kept = values.all || (values.retry && prior?.engine !== 'v8') ? undefined : prior;
+      const verdict = kept ?? { id: s.id, ...certify(s.pattern, timeoutMs) };
+      next.patterns[hash] = { ...verdict, id: s.id };
+      process.stdout.write(`${verdict.engine}  ${s.id}  ${verdict.reason}${kept ? ' (kept)' : ''}\n`);
+    }
+  const entries = Object.values(next.patterns);
+  process.stdout.write(
+    `${entries.filter((e) => e.engine === 'v8').length} of ${entries.length} patterns certified for V8, ` +
+      `${entries.filter((e) => e.engine === 'mixed').length} in part\n`,
+  );
+  if (values.write) fs.writeFileSync(path.join(dir, CERTIFICATE_FILE), `${JSON.stringify(next, null, 2)}\n`);
+  return 0;
+}
+
+const RECHECK_VERSION = '4.5.0';
+
 /** `gatehound signatures test <file>`: scores a labelled JSON Lines file with the pack and prints TPR/FPR per category. */
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   const [sub, file, ...extra] = positionals;
+  if (sub === 'certify' && file === undefined) return certifyBuiltin(values);
   if (sub !== 'test' || file === undefined || extra.length > 0) throw new GatehoundError('USAGE', USAGE);
   const where = WHERE[values.where];
   if (where === undefined)

@@ -52,9 +52,7 @@ function matchView(
     const s = pack.signatures[index];
     if (s === undefined || hits.has(s.id) || ![...s.where].some((w) => where.has(w))) continue;
     const matched =
-      windows === null
-        ? s.regex.test(text)
-        : windows.some(([from, to]) => s.regex.test(text.slice(from, to)));
+      windows === null ? s.test(text) : windows.some(([from, to]) => s.test(text.slice(from, to)));
     if (matched) hits.set(s.id, { id: s.id, category: s.category, weight: s.weight });
   }
 }
