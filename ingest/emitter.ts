@@ -118,20 +118,6 @@ export class Emitter {
     await this.o.spool?.close();
   }
 
-  /** Waits until everything emitted so far is acknowledged or spooled (tests, replay). */
-  async drain(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      await this.flushSpoolWrites();
-      if (!this.sending && this.queue.length === 0 && !(this.o.spool?.hasPending() && !this.degraded)) return;
-      if (this.sending) await withDeadline(this.sending, deadline);
-      else {
-        this.schedulePump();
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
-  }
-
   private schedulePump(): void {
     if (this.pumpScheduled || this.closing) return;
     this.pumpScheduled = true;

@@ -1,4 +1,3 @@
-import type { Clock } from '../infra/clock.js';
 import { followRevocations, type RevocationFollower } from '../infra/revocation-follower.js';
 import { RevocationSet } from '../infra/revocations.js';
 import type { Runtime } from '../infra/runtime.js';
@@ -39,6 +38,7 @@ const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
 export class Enforcement {
   private follower: RevocationFollower | null = null;
   private set: RevocationSet;
+  private isReady = false;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -80,8 +80,6 @@ export class Enforcement {
     return this.follower !== null && this.isReady;
   }
 
-  private isReady = false;
-
   check(keyId: string | null, ip: string): Rejection | null {
     if (keyId !== null && this.set.checkKey(keyId).revoked) return KEY_REVOKED;
     if (this.set.checkIp(ip).revoked) return IP_BLOCKED;
@@ -104,7 +102,7 @@ export class Enforcement {
       const follower = await followRevocations(
         bus,
         this.topic,
-        clock as Clock,
+        clock,
         log.child({ component: 'revocations' }),
       );
       if (this.stopped) {
