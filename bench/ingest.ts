@@ -6,7 +6,8 @@
  * - proxy overhead: p50/p99 latency at a fixed 1,000 requests/s, direct to the stub upstream and
  *   through the proxy (stub and proxy each in their own process, events to Kafka), and the added p99
  * - throughput: requests/s at full load (closed loop), through the proxy vs direct, and the ratio
- * - a bare node:http pass-through proxy beside both, for what HTTP alone costs on this machine
+ * - a bare node:http pass-through proxy beside both, for what HTTP alone costs on this machine, and
+ *   the proxy with events on the in-process bus, for what the co-located broker and client cost
  * - replay: nginx combined lines/s, parsed, normalised, redacted and produced to Kafka; and the same
  *   without Kafka (what the parser alone sustains)
  */
@@ -311,6 +312,11 @@ async function main(): Promise<void> {
     BENCH_BROKERS: kafkaBrokers.join(','),
   });
   const bare = await spawnChild('bare', { BENCH_UPSTREAM: stub.url });
+  // The same proxy with its events on the in-process bus: what the broker and its client, sharing
+  // this machine's two cores with everything else, add to the figures.
+  const local = await spawnChild('proxy', { BENCH_UPSTREAM: stub.url, BENCH_BROKERS: '' });
+  const localLatency: { p50: number; p99: number }[] = [];
+  const localRps: number[] = [];
   const direct: { p50: number; p99: number }[] = [];
   const through: { p50: number; p99: number }[] = [];
   const bareLatency: { p50: number; p99: number }[] = [];
@@ -322,13 +328,16 @@ async function main(): Promise<void> {
       direct.push(await fixedRate(stub.url, RATE, FIXED_SECONDS));
       through.push(await fixedRate(proxy.url, RATE, FIXED_SECONDS));
       bareLatency.push(await fixedRate(bare.url, RATE, FIXED_SECONDS));
+      localLatency.push(await fixedRate(local.url, RATE, FIXED_SECONDS));
       directRps.push(await fullLoad(stub.url, CONCURRENCY, LOAD_SECONDS));
       proxyRps.push(await fullLoad(proxy.url, CONCURRENCY, LOAD_SECONDS));
       bareRps.push(await fullLoad(bare.url, CONCURRENCY, LOAD_SECONDS));
+      localRps.push(await fullLoad(local.url, CONCURRENCY, LOAD_SECONDS));
     }
   } finally {
     proxy.kill();
     bare.kill();
+    local.kill();
     stub.kill();
   }
 
@@ -354,9 +363,11 @@ async function main(): Promise<void> {
     proxy_p99_ms: { ...p99Proxy, unit: 'ms' },
     proxy_added_p99_ms: { ...added, unit: 'ms', target: '<= 2' },
     bare_proxy_p99_ms: { ...stats(bareLatency.map((d) => d.p99)), unit: 'ms' },
+    proxy_no_kafka_added_p99_ms: { ...stats(localLatency.map((t, i) => t.p99 - direct[i]!.p99)), unit: 'ms' },
     direct_rps: { ...stats(directRps), unit: 'req/s' },
     proxy_rps: { ...stats(proxyRps), unit: 'req/s' },
     bare_proxy_rps: { ...stats(bareRps), unit: 'req/s' },
+    proxy_no_kafka_rps: { ...stats(localRps), unit: 'req/s' },
     proxy_throughput_ratio: { ...ratio, unit: 'proxy/direct', target: '>= 0.7' },
     bare_proxy_throughput_ratio: { ...stats(bareRps.map((b, i) => b / directRps[i]!)), unit: 'bare/direct' },
     replay_nginx_kafka_lines_per_s: { ...stats(replayKafka), unit: 'lines/s', target: '>= 100000' },
