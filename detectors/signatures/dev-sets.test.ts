@@ -16,25 +16,21 @@ const FLOORS = {
 describe('the pack on the development sets', () => {
   for (const [name, floor] of Object.entries(FLOORS)) {
     const url = new URL(`../../../shared/data/${name}`, import.meta.url);
-    it.skipIf(!fs.existsSync(url))(
-      `${name}: TPR >= ${floor.tpr}, FPR <= ${floor.fpr}`,
-      () => {
-        const records = fs
-          .readFileSync(url, 'utf8')
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => JSON.parse(line) as { text: string; label: 0 | 1; category: string });
-        const { overall } = evaluate(
-          records.map((r) => ({
-            label: r.label,
-            category: r.category,
-            flagged: scan(r.text, ['prompt', 'path', 'query']).score >= THRESHOLD,
-          })),
-        );
-        expect(overall.tpr).toBeGreaterThanOrEqual(floor.tpr);
-        expect(overall.fpr).toBeLessThanOrEqual(floor.fpr);
-      },
-      300_000,
-    );
+    it(`${name}: TPR >= ${floor.tpr}, FPR <= ${floor.fpr}`, () => {
+      const records = fs
+        .readFileSync(url, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { text: string; label: 0 | 1; category: string });
+      const { overall } = evaluate(
+        records.map((r) => ({
+          label: r.label,
+          category: r.category,
+          flagged: scan(r.text, ['prompt', 'path', 'query']).score >= THRESHOLD,
+        })),
+      );
+      expect(overall.tpr).toBeGreaterThanOrEqual(floor.tpr);
+      expect(overall.fpr).toBeLessThanOrEqual(floor.fpr);
+    }, 300_000);
   }
 });
