@@ -29,42 +29,35 @@ export class Metrics {
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics)
       collectDefaultMetrics({ register: this.registry, prefix: 'gatehound_process_' });
-    const r = [this.registry];
-    this.consumed = new Counter({
+    this.consumed = this.counter({
       name: 'gatehound_messages_consumed_total',
       help: 'Messages consumed, by role and topic',
       labelNames: ['role', 'topic'],
-      registers: r,
     });
-    this.produced = new Counter({
+    this.produced = this.counter({
       name: 'gatehound_messages_produced_total',
       help: 'Messages produced, by role and topic',
       labelNames: ['role', 'topic'],
-      registers: r,
     });
-    this.dropped = new Counter({
+    this.dropped = this.counter({
       name: 'gatehound_dropped_total',
       help: 'Items dropped, by role and reason: never silent',
       labelNames: ['role', 'reason'],
-      registers: r,
     });
-    this.deadLettered = new Counter({
+    this.deadLettered = this.counter({
       name: 'gatehound_dead_letters_total',
       help: 'Inputs sent to the dead-letter topic, by role and error code',
       labelNames: ['role', 'code'],
-      registers: r,
     });
-    this.errors = new Counter({
+    this.errors = this.counter({
       name: 'gatehound_errors_total',
       help: 'Errors, by role and error code',
       labelNames: ['role', 'code'],
-      registers: r,
     });
-    this.up = new Gauge({
+    this.up = this.gauge({
       name: 'gatehound_role_up',
       help: '1 while a role is running',
       labelNames: ['role'],
-      registers: r,
     });
   }
 

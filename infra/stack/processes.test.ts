@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/helpers/wait.js';
 import {
   cmdlineMatches,
   findProcesses,
@@ -61,6 +62,9 @@ describe('real processes', () => {
     });
     expect(isAlive(pid)).toBe(true);
     expect(readCmdline(pid)).toEqual(['/bin/sh', '-c', 'sleep 30', marker]);
+    // For an instant sh's forked child still carries sh's command line, marker included, until it
+    // becomes `sleep 30`: wait for that to pass rather than race it.
+    await waitFor('only the shell to carry the marker', () => findProcesses([marker]).length === 1, 5000);
     expect(findProcesses([marker])).toEqual([pid]);
 
     const pidFile = path.join(dir, 'x.pid');

@@ -13,6 +13,7 @@ import { keyId, type RunningProxy, startProxy } from '../../ingest/index.js';
 import { Config, type ConfigInput } from '../../schemas/config.js';
 import { RequestEvent } from '../../schemas/request-event.js';
 import { capturedLogger, chatCompletion, chatStreamFrames, request, startStub } from '../helpers/ingest.js';
+import { stackConfig } from '../helpers/stack-config.js';
 import { uniqueName, waitFor } from '../helpers/wait.js';
 
 const SECRET = 'integration-key-id-secret-0123';
@@ -25,22 +26,13 @@ const PII = {
 };
 
 function configFor(prefix: string, brokers: string[], extra: ConfigInput['gateway'] = {}): Config {
-  return Config.parse({
-    logLevel: 'trace',
-    keyIdSecret: SECRET,
-    kafka: {
-      brokers,
-      partitions: 3,
-      topics: {
-        requests: `${prefix}.requests.v1`,
-        findings: `${prefix}.findings.v1`,
-        revocations: `${prefix}.revocations.v1`,
-        state: `${prefix}.state.v1`,
-        dlq: `${prefix}.dlq.v1`,
-      },
-    },
-    gateway: { id: 'gw-it', spoolDir: null, revocationWaitMs: 15_000, ...extra },
-  });
+  return Config.parse(
+    stackConfig(prefix, brokers.join(','), null, {
+      logLevel: 'trace',
+      keyIdSecret: SECRET,
+      gateway: { id: 'gw-it', spoolDir: null, revocationWaitMs: 15_000, ...extra },
+    }),
+  );
 }
 
 /** Every message of a topic from the start, as it arrives. */

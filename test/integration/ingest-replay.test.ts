@@ -13,6 +13,7 @@ import { DeadLetter } from '../../schemas/dead-letter.js';
 import { RequestEvent } from '../../schemas/request-event.js';
 import { requestEvent } from '../helpers/events.js';
 import { capturedLogger } from '../helpers/ingest.js';
+import { stackConfig } from '../helpers/stack-config.js';
 import { uniqueName, waitFor } from '../helpers/wait.js';
 
 const SECRET = 'replay-integration-secret-0123';
@@ -114,21 +115,9 @@ const FILES: Record<
 
 describe('replay into real Kafka', () => {
   const prefix = uniqueName('it-replay');
-  const config = Config.parse({
-    keyIdSecret: SECRET,
-    kafka: {
-      brokers: inject('kafkaBrokers').split(','),
-      partitions: 3,
-      topics: {
-        requests: `${prefix}.requests.v1`,
-        findings: `${prefix}.findings.v1`,
-        revocations: `${prefix}.revocations.v1`,
-        state: `${prefix}.state.v1`,
-        dlq: `${prefix}.dlq.v1`,
-      },
-    },
-    gateway: { id: 'replay-it' },
-  });
+  const config = Config.parse(
+    stackConfig(prefix, inject('kafkaBrokers'), null, { keyIdSecret: SECRET, gateway: { id: 'replay-it' } }),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'gatehound-replay-'));
   let runtime: Runtime;
   const requests: BusMessage[] = [];
