@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
 import type { Config } from '../schemas/config.js';
 
 /**
@@ -8,7 +8,8 @@ import type { Config } from '../schemas/config.js';
  * id, no caching of answers that name attackers and victims, and CORS only for allowlisted origins.
  */
 export async function securityHeaders(app: FastifyInstance, api: Config['api']): Promise<void> {
-  await app.register(helmet, {
+  // Built once: @fastify/helmet rebuilds the middleware on every request, a tenth of the hot path's CPU.
+  const applyHelmet = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -18,10 +19,11 @@ export async function securityHeaders(app: FastifyInstance, api: Config['api']):
         formAction: ["'none'"],
       },
     },
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
-    frameguard: { action: 'deny' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    xFrameOptions: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  app.addHook('onRequest', (request, reply, done) => applyHelmet(request.raw, reply.raw, () => done()));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
