@@ -32,7 +32,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
  * the second shows saturation, where p99 is mostly the generator's own queueing on the same two cores.
  */
 const CONNECTION_COUNTS = (process.env.BENCH_CONNECTIONS ?? '8,32').split(',').map(Number);
-const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 200_000);
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 const REVOKED = 10_000;
 const keyId = (i: number) => i.toString(16).padStart(32, '0');
 const log = createLogger({ level: 'silent' });
