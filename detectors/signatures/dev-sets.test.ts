@@ -9,7 +9,7 @@ import { scan, THRESHOLD } from './scan.js';
  * FPR <= 0.01) is met on the web-attack set and not yet on the injection set.
  */
 const FLOORS = {
-  'injection-dev.jsonl': { tpr: 0.7, fpr: 0.01 },
+  'injection-dev.jsonl': { tpr: 0.71, fpr: 0.01 },
   'web-attacks-dev.jsonl': { tpr: 0.9, fpr: 0.01 },
 };
 
