@@ -33,7 +33,7 @@ export default defineConfig({
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/helpers/stack-setup.ts'],
+          globalSetup: ['test/helpers/stack-setup.ts', 'test/helpers/fault-stack-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,
           fileParallelism: false,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { OutgoingMessage } from '../infra/bus/index.js';
 import { MemoryBus } from '../infra/bus/memory.js';
+import { GatehoundError } from '../infra/errors.js';
 import { Config } from '../schemas/config.js';
 import { DetectHarness } from '../test/helpers/detect-harness.js';
 import { overrideScanner } from '../test/helpers/override-scanner.js';
@@ -59,4 +61,44 @@ describe('detector worker', () => {
     await second.stop();
     await h.close();
   });
+
+  it('scores a retried batch once: findings whose send failed are sent on the retry, not scored away', async () => {
+    const findingIds = async (failures: number, expected = 1) => {
+      const config = Config.parse({ kafka: { partitions: 3 } });
+      const bus = new FlakyBus(config.kafka, config.kafka.topics.findings, failures);
+      const h = await new DetectHarness(config, bus).start();
+      const worker = await startDetector(h.rt, { specs });
+      await h.send(stuffing);
+      await waitFor('every event scored', async () => (await h.consumed()) >= stuffing.length, 20_000);
+      await waitFor('the refused sends to be retried', () => bus.refused === failures, 20_000);
+      await waitFor('the findings', () => h.findings.length >= expected, 20_000);
+      await worker.stop();
+      await h.close();
+      return h.findings.map((f) => f.id).sort();
+    };
+    const clean = await findingIds(0);
+    expect(clean.length).toBeGreaterThan(0);
+    expect(await findingIds(2, clean.length)).toEqual(clean);
+  });
 });
+
+/** Refuses the first sends to one topic, as a broker that went away would. */
+class FlakyBus extends MemoryBus {
+  refused = 0;
+
+  constructor(
+    config: ConstructorParameters<typeof MemoryBus>[0],
+    private readonly flakyTopic: string,
+    private readonly failures: number,
+  ) {
+    super(config);
+  }
+
+  override async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (topic === this.flakyTopic && this.refused < this.failures) {
+      this.refused++;
+      throw new GatehoundError('BUS_SEND_FAILED', 'broker away');
+    }
+    return super.send(topic, messages);
+  }
+}

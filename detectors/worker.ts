@@ -75,10 +75,24 @@ function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RequestE
   }
 }
 
+/** What the scoring of a partition's records produced and the bus has not acknowledged yet. */
+interface Unsent {
+  findings: Finding[];
+  routed: OutgoingMessage[];
+  bad: DeadLetterInput[];
+}
+
 class StageRunner {
   private readonly engines = new Map<number, Engine>();
   private readonly restoring = new Map<number, Promise<void>>();
   private readonly lastOffset = new Map<number, string>();
+  /**
+   * The last offset each engine has observed: a record at or below it is already in the engine's
+   * state and is not observed again, whether its batch is retried after a failed send or delivered
+   * again after a consumer restart. This is what makes scoring exactly once per worker.
+   */
+  private readonly observed = new Map<number, bigint>();
+  private readonly unsent = new Map<number, Unsent>();
   private lastSnapshot = new Map<number, number>();
   /** Partitions scored since their last snapshot, and those with a batch being scored now. */
   private readonly dirty = new Set<number>();
@@ -98,7 +112,13 @@ class StageRunner {
   /** New partitions get their engine back from the state topic before their first batch is scored. */
   assign(partitions: number[]): void {
     const owned = new Set(partitions);
-    for (const p of [...this.engines.keys()]) if (!owned.has(p)) this.engines.delete(p);
+    for (const p of [...this.engines.keys()]) {
+      if (owned.has(p)) continue;
+      // The next owner scores these records again from the committed offset and the last snapshot.
+      this.engines.delete(p);
+      this.observed.delete(p);
+      this.unsent.delete(p);
+    }
     const fresh = partitions.filter((p) => !this.engines.has(p) && !this.restoring.has(p));
     if (fresh.length === 0) return;
     const restore = this.state.load(this.stage, fresh).then(
@@ -106,7 +126,11 @@ class StageRunner {
         for (const p of fresh) {
           const engine = this.newEngine();
           const snap = saved.get(p);
-          if (snap) engine.restore(snap.snapshot);
+          if (snap) {
+            engine.restore(snap.snapshot);
+            // A snapshot is taken after its records' outputs were acknowledged: they are done.
+            this.observed.set(p, BigInt(snap.offset));
+          }
           this.engines.set(p, engine);
           this.lastSnapshot.set(p, this.rt.clock.now());
         }
@@ -157,10 +181,14 @@ class StageRunner {
     const started = performance.now();
     const engine = await this.engineFor(batch.partition);
     const { config } = this.rt;
-    const findings: Finding[] = [];
-    const routed: OutgoingMessage[] = [];
-    const bad: DeadLetterInput[] = [];
+    const unsent = this.unsent.get(batch.partition) ?? { findings: [], routed: [], bad: [] };
+    this.unsent.set(batch.partition, unsent);
+    const { findings, routed, bad } = unsent;
+    const done = this.observed.get(batch.partition);
     for (const m of batch.messages) {
+      const offset = BigInt(m.offset);
+      if (done !== undefined && offset <= done) continue;
+      this.observed.set(batch.partition, offset);
       const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeRouted(m.value);
       if (!decoded.ok) {
         bad.push({
@@ -178,22 +206,29 @@ class StageRunner {
       if (this.stage === 'key')
         routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null }) });
     }
-    const sends: Promise<void>[] = [this.dlq.write(bad)];
-    if (routed.length) sends.push(this.rt.bus.send(config.kafka.topics.requestsByIp, routed));
-    if (findings.length) {
+    const produced = [...findings];
+    // Each output is forgotten once acknowledged, so a retry sends again only what failed.
+    const sends: Promise<void>[] = [this.dlq.write(bad).then(() => void bad.splice(0))];
+    if (routed.length)
       sends.push(
-        this.rt.bus.send(
-          config.kafka.topics.findings,
-          findings.map((f) => ({ key: `${f.subject.kind}:${f.subject.id}`, value: JSON.stringify(f) })),
-        ),
+        this.rt.bus.send(config.kafka.topics.requestsByIp, routed).then(() => void routed.splice(0)),
+      );
+    if (findings.length) {
+      const messages = findings.map((f) => ({
+        key: `${f.subject.kind}:${f.subject.id}`,
+        value: JSON.stringify(f),
+      }));
+      sends.push(
+        this.rt.bus.send(config.kafka.topics.findings, messages).then(() => void findings.splice(0)),
       );
     }
     await Promise.all(sends);
+    this.unsent.delete(batch.partition);
     const role = 'detect' as const;
     this.rt.metrics.consumed.inc({ role, topic: batch.topic }, batch.messages.length);
-    if (findings.length)
-      this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, findings.length);
-    for (const f of findings) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
+    if (produced.length)
+      this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, produced.length);
+    for (const f of produced) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
     this.lastOffset.set(batch.partition, batch.messages[batch.messages.length - 1]!.offset);
     this.dirty.add(batch.partition);
     this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
@@ -237,7 +272,8 @@ class StageRunner {
 
   private async writeSnapshot(partition: number, engine: Engine): Promise<void> {
     const offset = this.lastOffset.get(partition);
-    if (offset === undefined) return;
+    // The engine holds records whose outputs are not acknowledged: a snapshot now would claim them as done.
+    if (offset === undefined || this.unsent.has(partition)) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
     this.dirty.delete(partition);
     await this.state.save(this.stage, partition, engine.snapshot(), offset);

@@ -5,10 +5,12 @@ import { StringDecoder } from 'node:string_decoder';
 import type { OutgoingMessage } from '../infra/bus/index.js';
 import { type DeadLetterInput, DeadLetterWriter } from '../infra/dead-letter.js';
 import type { Runtime } from '../infra/runtime.js';
+import type { RequestEvent } from '../schemas/request-event.js';
 import { eventKey } from './emitter.js';
 import { KeyIdentifier } from './key-id.js';
 import type { LineContext, LogFormat } from './log-formats/index.js';
 import { ingestMetrics } from './metrics.js';
+import { sendWithRetry } from './send-retry.js';
 
 export interface ReplayOptions {
   input: AsyncIterable<Buffer | string>;
@@ -21,7 +23,13 @@ export interface ReplayOptions {
   batchSize?: number;
   onProgress?: (p: ReplayProgress) => void;
   progressIntervalMs?: number;
+  /** How long a batch is retried while the bus is away before the replay fails (default 5 min). */
+  busWaitMs?: number;
+  /** Where the events go instead of the requests topic: `gatehound replay --detect` scores them here. */
+  sink?: (events: RequestEvent[]) => Promise<void>;
 }
+
+const BUS_WAIT_MS = 5 * 60_000;
 
 export interface ReplayProgress {
   /** Lines read (blank lines not counted). */
@@ -68,7 +76,7 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
     line: 0,
     trustProxy: config.gateway.trustProxy,
   };
-  let batch: OutgoingMessage[] = [];
+  let batch: RequestEvent[] = [];
   let dead: DeadLetterInput[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   let lastReport = 0;
@@ -82,7 +90,18 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
     await inFlight;
     inFlight = (async () => {
       if (events.length > 0) {
-        await bus.send(topic, events);
+        const messages: OutgoingMessage[] = options.sink
+          ? []
+          : events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) }));
+        const deliver = options.sink ? () => options.sink!(events) : () => bus.send(topic, messages);
+        await sendWithRetry(deliver, {
+          giveUpAfterMs: options.busWaitMs ?? BUS_WAIT_MS,
+          onRetry: (err, attempt, delayMs) => {
+            if (attempt === 0)
+              runtime.log.warn({ err: (err as Error).message, topic }, 'the bus refused a batch; retrying');
+            else runtime.log.debug({ attempt, delayMs }, 'still retrying the batch');
+          },
+        });
         p.produced += events.length;
         runtime.metrics.produced.inc({ role: 'replay', topic }, events.length);
         metrics.replayLines.inc({ format, result: 'produced' }, events.length);
@@ -119,7 +138,7 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
       ];
     }
     for (const r of results) {
-      if (r.ok) batch.push({ key: eventKey(r.event), value: JSON.stringify(r.event) });
+      if (r.ok) batch.push(r.event);
       else {
         p.rejected++;
         dead.push({

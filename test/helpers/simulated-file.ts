@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { redactEvent } from '../../ingest/event-builder.js';
+import type { RequestEvent } from '../../schemas/request-event.js';
+import type { Roles } from './roles.js';
+
+/** The simulator's default run (200 users) writes about 48,000 events an hour. */
+const EVENTS_PER_HOUR = 47_000;
+
+/** Writes the first `count` events of a seeded `gatehound simulate` run long enough to hold them. */
+export async function simulatedFile(roles: Roles, count: number): Promise<string> {
+  const full = join(roles.dir, 'simulated.jsonl');
+  const hours = String(Math.ceil(count / EVENTS_PER_HOUR) + 1);
+  const sim = spawnSync(process.execPath, [roles.cli, 'simulate', '--hours', hours, '--out', full], {
+    stdio: 'ignore',
+  });
+  if (sim.status !== 0) throw new Error(`simulate exited with ${sim.status}`);
+  const file = join(roles.dir, 'events.jsonl');
+  const out = createWriteStream(file);
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(full) })) {
+    if (n++ === count) break;
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+  return file;
+}
+
+/** The file's events parsed and redacted as `replay --format jsonl` does: what the topic holds. */
+export function* eventsOf(file: string): Generator<RequestEvent> {
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line !== '') yield redactEvent(JSON.parse(line) as RequestEvent);
+  }
+}
