@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { detectorRegistry, signatureScanner, startDetector } from '../detectors/index.js';
-import { KafkaBus } from '../infra/bus/index.js';
+import { createKafkaBus } from '../infra/bus/index.js';
 import { createLogger } from '../infra/logger.js';
 import { Metrics } from '../infra/metrics.js';
 import { createRuntime } from '../infra/runtime.js';
@@ -27,6 +27,7 @@ function configFor(suffix: string): Config {
     kafka: {
       brokers: stack.kafkaBrokers,
       clientId: `${run}-${suffix}`,
+      client: process.env.GATEHOUND_KAFKA_CLIENT,
       topics: {
         requests: `${run}.requests`,
         requestsByIp: `${run}.${suffix}.by-ip`,
@@ -49,7 +50,7 @@ for (let copy = 0; events.length < TARGET; copy++) {
     events.push({ ...e, id: `${e.id}-${copy}`, ts: new Date(Date.parse(e.ts) + shift).toISOString() });
   }
 }
-const setupBus = new KafkaBus(configFor('setup').kafka, log);
+const setupBus = createKafkaBus(configFor('setup').kafka, log);
 await setupBus.createTopic(`${run}.requests`, 6);
 for (let i = 0; i < events.length; i += 10_000) {
   await setupBus.send(
@@ -66,7 +67,7 @@ for (let r = 0; r < RUNS; r++) {
   const config = configFor(`r${r}`);
   const metrics = new Metrics();
   const rt = createRuntime(config, {
-    bus: new KafkaBus(config.kafka, log),
+    bus: createKafkaBus(config.kafka, log),
     store: new MemoryStore(),
     log,
     metrics,

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startUpstreamStub } from '../demo/upstream-stub.js';
 import type { Bus, OutgoingMessage } from '../infra/bus/index.js';
-import { KafkaBus } from '../infra/bus/index.js';
+import { createKafkaBus } from '../infra/bus/index.js';
 import { createLogger } from '../infra/logger.js';
 import { Metrics } from '../infra/metrics.js';
 import { createRuntime } from '../infra/runtime.js';
@@ -90,6 +90,7 @@ async function child(role: string): Promise<void> {
     keyIdSecret: SECRET,
     kafka: {
       brokers,
+      client: process.env.GATEHOUND_KAFKA_CLIENT,
       compression: process.env.GATEHOUND_KAFKA_COMPRESSION === 'none' ? 'none' : 'gzip',
       topics: {
         requests: `${prefix}.requests.v1`,
@@ -284,11 +285,17 @@ async function replayRate(file: string, brokers: string[] | null): Promise<numbe
   const prefix = `bench-replay-${randomUUID().slice(0, 8)}`;
   const config = Config.parse({
     logLevel: 'warn',
-    kafka: { brokers, partitions: 6, topics: { requests: `${prefix}.requests.v1`, dlq: `${prefix}.dlq.v1` } },
+    kafka: {
+      brokers,
+      client: process.env.GATEHOUND_KAFKA_CLIENT,
+      partitions: 6,
+      topics: { requests: `${prefix}.requests.v1`, dlq: `${prefix}.dlq.v1` },
+    },
   });
   const log = createLogger({ level: 'warn' });
-  const bus = brokers ? new KafkaBus(config.kafka, log) : nullBus;
-  if (brokers) await (bus as KafkaBus).createTopic(config.kafka.topics.requests, 6);
+  const kafka = brokers ? createKafkaBus(config.kafka, log) : null;
+  await kafka?.createTopic(config.kafka.topics.requests, 6);
+  const bus = kafka ?? nullBus;
   const runtime = createRuntime(config, { bus, log, metrics: new Metrics() });
   const result = await replay(runtime, {
     input: createReadStream(file, { highWaterMark: 1024 * 1024 }),

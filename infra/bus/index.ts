@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Bus } from './bus.js';
 import { KafkaBus } from './kafka.js';
 import { MemoryBus } from './memory.js';
+import { PlatformaticKafkaBus } from './platformatic.js';
 
 export type {
   Batch,
@@ -16,9 +17,15 @@ export type {
 } from './bus.js';
 export { KafkaBus } from './kafka.js';
 export { MemoryBus } from './memory.js';
+export { PlatformaticKafkaBus } from './platformatic.js';
 export { type TopicRole, type TopicSpec, topicSpecs } from './topics.js';
 
 /** Kafka when brokers are configured, otherwise the embedded in-process bus. */
 export function createBus(config: Config['kafka'], log: Logger): Bus {
-  return config.brokers ? new KafkaBus(config, log.child({ component: 'bus' })) : new MemoryBus(config);
+  return config.brokers ? createKafkaBus(config, log.child({ component: 'bus' })) : new MemoryBus(config);
+}
+
+/** The Kafka bus on the configured client library (`kafka.client`). */
+export function createKafkaBus(config: Config['kafka'], log: Logger): KafkaBus | PlatformaticKafkaBus {
+  return config.client === 'platformatic' ? new PlatformaticKafkaBus(config, log) : new KafkaBus(config, log);
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   type Admin,
   CompressionTypes,
@@ -15,6 +14,8 @@ import {
 import type { Config } from '../../schemas/config.js';
 import { GatehoundError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { retryDelayMs } from './backoff.js';
+import { brokerTls } from './broker-tls.js';
 import type {
   Bus,
   BusMessage,
@@ -24,10 +25,9 @@ import type {
   TailOptions,
   TopicPartition,
 } from './bus.js';
+import { CatchUp } from './catch-up.js';
+import { SerialSender } from './serial-sender.js';
 import { topicSpecs } from './topics.js';
-
-const RETRY_MS = [100, 500, 1000, 2000, 5000];
-const MAX_MESSAGES_PER_SEND = 5000;
 
 /** Production bus on kafkajs: idempotent producer with acks=all, manual commits after each batch. */
 export class KafkaBus implements Bus {
@@ -141,7 +141,7 @@ export class KafkaBus implements Bus {
               { err, topic: batch.topic, partition: batch.partition, attempt },
               'batch handler failed; retrying',
             );
-            await sleepWithHeartbeat(RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!, heartbeat);
+            await sleepWithHeartbeat(retryDelayMs(attempt), heartbeat);
           }
         }
         // resolveOffset moves kafkajs's fetch position; the commit makes it survive a restart.
@@ -164,18 +164,11 @@ export class KafkaBus implements Bus {
     // kafkajs cannot read without a group; a private group per reader, never committed, deleted on stop.
     const groupId = `${this.config.clientId}-tail-${randomUUID()}`;
     const admin = await this.getAdmin();
-    const ends = new Map<number, bigint>();
-    for (const p of await fetchOffsetsOnceLed(admin, options.topic)) {
-      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
-    }
-    const caughtUp = () => {
-      if (ends.size === 0 && options.onCaughtUp) {
-        const cb = options.onCaughtUp;
-        options = { ...options, onCaughtUp: undefined };
-        cb();
-      }
-    };
-    caughtUp();
+    const offsets = await fetchOffsetsOnceLed(admin, options.topic);
+    const catchUp = new CatchUp(
+      offsets.map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) })),
+      options.onCaughtUp,
+    );
     const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 100, sessionTimeout: 10_000 });
     this.consumers.add(consumer);
     await consumer.connect();
@@ -184,11 +177,7 @@ export class KafkaBus implements Bus {
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
         await options.onMessage(toBusMessage(topic, partition, message));
-        const end = ends.get(partition);
-        if (end !== undefined && BigInt(message.offset) + 1n >= end) {
-          ends.delete(partition);
-          caughtUp();
-        }
+        catchUp.delivered(partition, BigInt(message.offset));
       },
     });
     return {
@@ -269,51 +258,6 @@ export class KafkaBus implements Bus {
   }
 }
 
-/**
- * Keeps one send in flight and folds everything that arrives meanwhile into the next send, per topic:
- * batching without a linger timer, and no concurrent idempotent sends.
- */
-export class SerialSender {
-  private queue = new Map<
-    string,
-    { messages: OutgoingMessage[]; waiters: { resolve: () => void; reject: (e: unknown) => void }[] }
-  >();
-  private inFlight: Promise<void> | null = null;
-
-  constructor(private readonly sendNow: (topic: string, messages: OutgoingMessage[]) => Promise<void>) {}
-
-  send(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const entry = this.queue.get(topic) ?? { messages: [], waiters: [] };
-      for (const m of messages) entry.messages.push(m);
-      entry.waiters.push({ resolve, reject });
-      this.queue.set(topic, entry);
-      if (!this.inFlight) this.inFlight = this.pump();
-    });
-  }
-
-  async drain(): Promise<void> {
-    while (this.inFlight) await this.inFlight;
-  }
-
-  private async pump(): Promise<void> {
-    while (this.queue.size > 0) {
-      const [topic, entry] = this.queue.entries().next().value!;
-      this.queue.delete(topic);
-      try {
-        // Chunks keep one produce request well under the broker's request size limit.
-        for (let i = 0; i < entry.messages.length; i += MAX_MESSAGES_PER_SEND) {
-          await this.sendNow(topic, entry.messages.slice(i, i + MAX_MESSAGES_PER_SEND));
-        }
-        for (const w of entry.waiters) w.resolve();
-      } catch (err) {
-        for (const w of entry.waiters) w.reject(err);
-      }
-    }
-    this.inFlight = null;
-  }
-}
-
 function toBusMessage(
   topic: string,
   partition: number,
@@ -361,16 +305,10 @@ async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): P
 }
 
 export function kafkaClientConfig(config: Config['kafka'], log: Logger): KafkaConfig {
-  const ssl =
-    config.ssl || config.caFile
-      ? config.caFile
-        ? { ca: [readFileSync(config.caFile, 'utf8')] }
-        : true
-      : false;
   return {
     clientId: config.clientId,
     brokers: config.brokers ?? [],
-    ssl,
+    ssl: brokerTls(config) ?? false,
     sasl: config.sasl ? ({ ...config.sasl } as SASLOptions) : undefined,
     connectionTimeout: 3000,
     retry: { initialRetryTime: 100, retries: 8 },

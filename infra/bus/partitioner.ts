@@ -4,7 +4,12 @@
  */
 export function partitionFor(key: string | null, partitions: number, roundRobin: () => number): number {
   if (key === null) return roundRobin() % partitions;
-  return (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
+  return keyHash(key) % partitions;
+}
+
+/** The non-negative hash Kafka's default partitioner takes modulo the partition count. */
+export function keyHash(key: string): number {
+  return murmur2(Buffer.from(key)) & 0x7fffffff;
 }
 
 function murmur2(data: Buffer): number {

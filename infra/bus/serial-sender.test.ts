@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from './bus.js';
-import { SerialSender } from './kafka.js';
+import { SerialSender } from './serial-sender.js';
 
 describe('SerialSender', () => {
   it('keeps one send in flight and folds what arrives meanwhile into the next send', async () => {

@@ -18,7 +18,10 @@ export const KafkaConfig = z.strictObject({
     .min(1)
     .default('gatehound')
     .describe('Kafka client id, and the prefix of consumer group names'),
-  client: z.enum(['kafkajs']).default('kafkajs').describe('Kafka client library'),
+  client: z
+    .enum(['kafkajs', 'platformatic'])
+    .default('kafkajs')
+    .describe('Kafka client library: kafkajs, or @platformatic/kafka (faster producing)'),
   ssl: z.boolean().default(false).describe('TLS to the brokers'),
   caFile: z.string().min(1).nullable().default(null).describe('CA bundle for broker TLS (implies TLS)'),
   sasl: z
