@@ -112,7 +112,7 @@ export async function createResponder(runtime: Runtime, options: ResponderOption
     schedule: options.schedule ?? true,
   });
   const subscription: Subscription = await bus.consume({
-    groupId: options.groupId ?? 'gatehound-respond',
+    groupId: options.groupId ?? `${runtime.config.kafka.clientId}-respond`,
     topics: [config.kafka.topics.findings],
     fromBeginning: true,
     // Partitions taken over from another responder: see its last writes before deduplicating against them.

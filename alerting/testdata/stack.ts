@@ -16,7 +16,7 @@ export function stackRuntime(
 ) {
   const input = stackConfig(prefix, brokers, opensearchUrl, { alerting });
   const config = Config.parse(input);
-  const log = createLogger({ level: 'error' });
+  const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
   const bus = new KafkaBus(config.kafka, log);
   const store = new OpenSearchStore(config.opensearch, log);
   const runtime = testRuntime(input, { bus, store, ...(clock ? { clock } : {}) });

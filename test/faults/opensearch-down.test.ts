@@ -55,7 +55,7 @@ describe('OpenSearch down for 60 s', () => {
     await waitFor(
       'the responder to join its group',
       async () => {
-        const [group] = (await admin.describeGroups(['gatehound-respond'])).groups;
+        const [group] = (await admin.describeGroups([`${prefix}-respond`])).groups;
         return group?.state === 'Stable' && group.members.length === 1;
       },
       60_000,
@@ -70,7 +70,7 @@ describe('OpenSearch down for 60 s', () => {
       (n, p) => n + Number(p.high),
       0,
     );
-    const pendingWhileDown = await uncommitted(admin, 'gatehound-respond', topics.findings);
+    const pendingWhileDown = await uncommitted(admin, `${prefix}-respond`, topics.findings);
     await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
     const outageSeconds = (Date.now() - downAt) / 1000;
     await stack.restart('opensearch');

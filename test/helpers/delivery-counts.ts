@@ -65,7 +65,7 @@ export async function waitDrained(
     async () =>
       (await uncommitted(admin, `${prefix}-detect-key`, topics.requests)) === 0 &&
       (await uncommitted(admin, `${prefix}-detect-ip`, topics.requestsByIp)) === 0 &&
-      (await uncommitted(admin, 'gatehound-respond', topics.findings)) === 0,
+      (await uncommitted(admin, `${prefix}-respond`, topics.findings)) === 0,
     timeoutMs,
   ).catch((err: unknown) => {
     throw new Error(`${(err as Error).message}\n${why()}`);
