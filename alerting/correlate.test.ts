@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../schemas/finding.js';
 import type { Incident } from '../schemas/incident.js';
-import { correlate, incidentIdFor, mergeChanges, NO_CHANGE } from './correlate.js';
+import { correlate, incidentIdFor, incidentsFrom, mergeChanges, NO_CHANGE } from './correlate.js';
 import { finding } from './testdata/findings.js';
 
 const QUIET = 30 * 60_000;
 const OTHER_KEY = { kind: 'key' as const, id: 'fedcba9876543210fedcba9876543210' };
 
 /** Runs findings through correlation as the responder does: one current incident per (type, subject). */
-function run(findings: Finding[]): Incident[] {
-  const current = new Map<string, Incident>();
-  const all = new Map<string, Incident>();
-  for (const f of findings) {
-    const key = `${f.detector}|${f.subject.kind}|${f.subject.id}`;
-    const { incident } = correlate(current.get(key) ?? null, f, QUIET);
-    current.set(key, incident);
-    all.set(incident.id, incident);
-  }
-  return [...all.values()];
-}
+const run = (findings: Finding[]): Incident[] => incidentsFrom(findings, QUIET);
 
 const at = (minute: number) => `2026-11-30T12:${String(minute).padStart(2, '0')}:00.000Z`;
 
@@ -111,6 +101,18 @@ describe('correlation: findings in, incidents out', () => {
     expect(b.change).toMatchObject({ opened: false, severityFrom: 'medium' });
     expect(c.change.severityFrom).toBeNull();
     expect(c.incident.severity).toBe('critical');
+  });
+
+  it('orders findings by event time first, as they happened rather than as they arrived', () => {
+    const incidents = run([
+      finding({ id: 'late', detectedAt: at(50), severity: 'high' }),
+      finding({ id: 'early', detectedAt: at(1), severity: 'medium' }),
+    ]);
+    // 49 minutes apart, more than the quiet period: two incidents, the first opened by the early one.
+    expect(incidents.map((i) => i.id)).toEqual([
+      incidentIdFor(finding({ id: 'early' })),
+      incidentIdFor(finding({ id: 'late' })),
+    ]);
   });
 
   it('folds several changes into one digest', () => {

@@ -117,3 +117,24 @@ function earliest(a: string, b: string): string {
 function latest(a: string, b: string): string {
   return Date.parse(b) > Date.parse(a) ? b : a;
 }
+
+/**
+ * A whole set of findings as the incidents the responder would build from them, in event-time order;
+ * for offline scoring (`gatehound replay --detect`), where no store holds the open incidents.
+ */
+export function incidentsFrom(findings: Iterable<Finding>, quietMs: number): Incident[] {
+  const ordered = [...findings].sort((a, b) => Date.parse(a.detectedAt) - Date.parse(b.detectedAt));
+  const all: Incident[] = [];
+  /** Where each subject's current incident is in `all`. */
+  const current = new Map<string, number>();
+  for (const f of ordered) {
+    const key = incidentKey(f);
+    const at = current.get(key);
+    const { incident, change } = correlate(at === undefined ? null : all[at]!, f, quietMs);
+    if (change.opened) {
+      current.set(key, all.length);
+      all.push(incident);
+    } else all[at!] = incident;
+  }
+  return all;
+}

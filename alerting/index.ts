@@ -3,7 +3,7 @@ import { loadPolicy } from './policy/load.js';
 import { createResponder, type Responder, type ResponderOptions } from './responder.js';
 
 export { envChannelNames } from './channels.js';
-export { type Change, correlate, incidentIdFor, incidentKey } from './correlate.js';
+export { type Change, correlate, incidentIdFor, incidentKey, incidentsFrom } from './correlate.js';
 export { alertmanagerPayload } from './notifiers/alertmanager.js';
 export { secretKeys, signedHeaders } from './notifiers/signing.js';
 export { escapeSlack, slackMessage } from './notifiers/slack.js';

@@ -1,19 +1,28 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { incidentsFrom } from '../alerting/index.js';
+import { detectorRegistry, OfflineDetector, signatureScanner } from '../detectors/index.js';
 import { loadConfig } from '../infra/config.js';
 import { GatehoundError } from '../infra/errors.js';
 import { createRuntime } from '../infra/runtime.js';
 import { logFormat, ProgressReporter, replay, summary } from '../ingest/index.js';
+import type { Config } from '../schemas/config.js';
+import { incidentCounts, incidentTable } from './replay-report.js';
 
 const USAGE = `usage: gatehound replay <file|-> --format jsonl|nginx|kong [options]
 
   Normalises a log to RequestEvent v1, redacts it and produces it to the requests topic
   (Kafka when GATEHOUND_KAFKA_BROKERS is set). Bad lines go to the dead-letter topic.
+  With --detect, or when no Kafka is configured, the detectors score the log in this process
+  instead and the incidents they would open are printed; nothing is produced.
 
   --format F         jsonl (RequestEvent v1), nginx (combined, a --log-format, or JSON lines), kong
   --log-format STR   nginx: the log_format the file was written with (default: combined)
   --key-field NAME   nginx: the variable or JSON key that holds the API key or Authorization header
   --file FILE        gatehound configuration (YAML)
+  --detect           score the log here and print the incidents (the default without Kafka)
+  --json             with --detect: one JSON object on stdout {replay, findings, incidents}
+  --findings FILE    with --detect: also write every finding to FILE as JSON Lines
   --no-progress      no progress output, only the summary
   -h, --help         this text
 `;
@@ -47,8 +56,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new GatehoundError('USAGE', `cannot read ${source} (${(err as NodeJS.ErrnoException).code})`);
     }
   }
-  const rt = createRuntime(loadConfig({ file: values.file ?? null }));
-  const progress = values['no-progress'] ? null : new ProgressReporter(process.stderr);
+  const config = loadConfig({ file: values.file ?? null });
+  const detect = values.detect || config.kafka.brokers === null;
+  if (!detect && (values.json || values.findings))
+    throw new GatehoundError('USAGE', `--json and --findings need --detect\n\n${USAGE}`);
+  // Scoring here needs no Kafka: the embedded bus only carries the dead letters.
+  const rt = createRuntime(detect ? { ...config, kafka: { ...config.kafka, brokers: null } } : config);
+  const progress = values['no-progress'] || values.json ? null : new ProgressReporter(process.stderr);
+  const detector = detect ? offlineDetector(config) : null;
   try {
     await rt.bus.ensureTopics();
     const result = await replay(rt, {
@@ -57,13 +72,24 @@ export async function run(argv: string[]): Promise<number> {
       format,
       totalBytes,
       onProgress: progress ? (p) => progress.update(p) : undefined,
+      sink: detector
+        ? async (events) => {
+            for (const e of events) detector.observe(e);
+          }
+        : undefined,
     });
     if (progress) progress.finish(result, rt.config.kafka.topics.dlq);
-    else process.stderr.write(`${summary(result, rt.config.kafka.topics.dlq)}\n`);
-    if (rt.bus.kind === 'memory')
-      process.stderr.write(
-        "replay: no GATEHOUND_KAFKA_BROKERS, so the events went to this process's embedded bus and end with it\n",
-      );
+    else if (!values.json) process.stderr.write(`${summary(result, rt.config.kafka.topics.dlq)}\n`);
+    if (detector) {
+      const findings = detector.findings();
+      const incidents = incidentsFrom(findings, config.alerting.quietMs);
+      if (values.findings)
+        writeFileSync(values.findings, findings.map((f) => `${JSON.stringify(f)}\n`).join(''));
+      if (values.json)
+        process.stdout.write(`${JSON.stringify({ replay: result, findings: findings.length, incidents })}\n`);
+      else
+        process.stdout.write(`${incidentCounts(incidents, findings.length)}\n${incidentTable(incidents)}\n`);
+    }
     return 0;
   } finally {
     await Promise.allSettled([rt.bus.close(), rt.store.close()]);
@@ -81,7 +107,16 @@ function parse(argv: string[]) {
       'key-field': { type: 'string' },
       file: { type: 'string' },
       'no-progress': { type: 'boolean' },
+      detect: { type: 'boolean' },
+      json: { type: 'boolean' },
+      findings: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+/** The detect role's detectors, partitioned as on Kafka, with the configured signature pack. */
+function offlineDetector(config: Config): OfflineDetector {
+  const specs = detectorRegistry(signatureScanner(config.detectors.injection));
+  return new OfflineDetector(specs, config.detectors, config.kafka.partitions);
 }

@@ -12,6 +12,8 @@ const SET_CAP = 256;
 
 export interface AuthIpState {
   failures: number;
+  /** Of those, 401s that carried no key we could see: an access log that omits the credential. */
+  keyless?: number;
   failingKeys: Set<number> | null;
   /** Event time until which a success from this address is treated as a likely compromise. */
   burstUntil: number;
@@ -33,12 +35,21 @@ export interface AuthKeyState {
 }
 
 function isAuthFailure(e: RequestEvent): boolean {
-  // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess;
-  // a request without any credential tried nothing (a scanner's keyless 401s are probing).
-  if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked' || e.key === null) return false;
+  // Our own rejections of revoked keys and blocked addresses are enforcement, not attempts to guess.
+  if (e.gateway.outcome === 'revoked' || e.gateway.outcome === 'blocked') return false;
+  if (e.key === null) return isKeylessAuthFailure(e);
   if (e.http.status === 401) return true;
   // Some APIs answer a bad key with 403; a keyless 403 on /admin is a scanner's, which is probing.
   return e.http.status === 403 && sensitivePath(e.http.path) === null;
+}
+
+/**
+ * A 401 without a visible key: in an access log that does not record credentials (most nginx logs)
+ * this is all a password or key guesser leaves, so it counts towards the address's burst, as fail2ban
+ * counts it. A 401 or 403 on a sensitive path is a scanner's, which is probing.
+ */
+function isKeylessAuthFailure(e: RequestEvent): boolean {
+  return e.http.status === 401 && sensitivePath(e.http.path) === null;
 }
 
 function isSuccess(e: RequestEvent): boolean {
@@ -67,6 +78,7 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
   onlyExisting: (e) => !isAuthFailure(e),
   create: () => ({
     failures: 0,
+    keyless: 0,
     failingKeys: null,
     burstUntil: 0,
     burstFailures: 0,
@@ -82,8 +94,12 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
     if (!isAuthFailure(e)) return;
     s.failures += 1;
     if (e.key) s.failingKeys = add(s.failingKeys, hash32(e.key.id));
+    else s.keyless = (s.keyless ?? 0) + 1;
     const distinct = s.failingKeys?.size ?? 0;
-    if (s.failures >= ctx.config.ipFailures || distinct >= ctx.config.ipDistinctKeys) {
+    // Only failures with keys make a success afterwards suspect: a client that forgot its key a few
+    // times and then sent it is not a compromise.
+    const keyed = s.failures - (s.keyless ?? 0);
+    if (keyed >= ctx.config.ipFailures || distinct >= ctx.config.ipDistinctKeys) {
       s.burstUntil = ctx.ts + ctx.config.compromiseWithinMs;
       s.burstFailures = Math.max(s.burstFailures, s.failures);
       s.burstDistinctKeys = Math.max(s.burstDistinctKeys, distinct);
@@ -91,6 +107,7 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
   },
   roll: (s) => {
     s.failures = 0;
+    s.keyless = 0;
     s.failingKeys = null;
     s.succeeded = null;
   },
@@ -135,7 +152,7 @@ export const authFailureBurstByIp: DetectorSpec<AuthIpState, Config> = {
           observed: stuffing ? distinct : s.failures,
           baseline: null,
           threshold: stuffing ? c.ipDistinctKeys : c.ipFailures,
-          details: { failures: s.failures, distinctFailingKeys: distinct },
+          details: { failures: s.failures, keylessFailures: s.keyless ?? 0, distinctFailingKeys: distinct },
         },
       });
     }

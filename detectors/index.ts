@@ -3,7 +3,7 @@ export type { AnyDetectorSpec, DetectorSpec, Stage, Verdict } from './detector.j
 export { Engine } from './engine.js';
 export { type LabelledAttack, scoreDetections, type TypeScore } from './evaluate.js';
 export type { Scanner, ScanResult } from './injection.js';
-export { detectOffline } from './offline.js';
+export { detectOffline, OfflineDetector } from './offline.js';
 export { detectorRegistry } from './registry.js';
 export { signatureScanner } from './signature-scanner.js';
 export { type DetectorWorkerOptions, startDetector } from './worker.js';

@@ -5,11 +5,49 @@ import type { RequestEvent } from '../schemas/request-event.js';
 import type { AnyDetectorSpec } from './detector.js';
 import { Engine } from './engine.js';
 
+const noRoundRobin = () => 0;
+
 /**
  * The detect role without a bus: events partitioned exactly as on Kafka (key stage by key id else
- * address, address stage by address), each partition with its own engine. For evaluation and
- * benchmarks; the findings are what the worker would produce, latest version per id.
+ * address, address stage by address), each partition with its own engine. Fed one event at a time,
+ * so a log of any length is scored in constant memory per entity; the findings are what the worker
+ * would produce, the latest version per id.
  */
+export class OfflineDetector {
+  private readonly key: Engine[];
+  private readonly ip: Engine[];
+  private readonly byId = new Map<string, Finding>();
+
+  constructor(
+    specs: AnyDetectorSpec[],
+    config: DetectorsConfig,
+    private readonly partitions = 6,
+  ) {
+    this.key = Array.from({ length: partitions }, () => new Engine('key', specs, config));
+    this.ip = Array.from({ length: partitions }, () => new Engine('ip', specs, config));
+  }
+
+  observe(e: RequestEvent): void {
+    this.observeIn(this.key, e.key?.id ?? e.client.ip, e);
+    this.observeIn(this.ip, e.client.ip, e);
+  }
+
+  findings(): Finding[] {
+    return [...this.byId.values()];
+  }
+
+  /** Every engine, key stage first: for callers that inspect state afterwards. */
+  engines(): Engine[] {
+    return [...this.key, ...this.ip];
+  }
+
+  private observeIn(engines: Engine[], kafkaKey: string, e: RequestEvent): void {
+    const r = engines[partitionFor(kafkaKey, this.partitions, noRoundRobin)]!.observe(e);
+    if (!r.late) for (const f of r.findings) this.byId.set(f.id, f);
+  }
+}
+
+/** Scores a whole sequence of events at once: evaluation and benchmarks. */
 export function detectOffline(
   events: Iterable<RequestEvent>,
   specs: AnyDetectorSpec[],
@@ -18,20 +56,8 @@ export function detectOffline(
   /** Receives the engines, for callers that inspect state afterwards. */
   engines: Engine[] = [],
 ): Finding[] {
-  const key = Array.from({ length: partitions }, () => new Engine('key', specs, config));
-  const ip = Array.from({ length: partitions }, () => new Engine('ip', specs, config));
-  engines.push(...key, ...ip);
-  const byId = new Map<string, Finding>();
-  const noRoundRobin = () => 0;
-  for (const e of events) {
-    const kafkaKey = e.key?.id ?? e.client.ip;
-    for (const [engines, k] of [
-      [key, kafkaKey],
-      [ip, e.client.ip],
-    ] as const) {
-      const r = engines[partitionFor(k, partitions, noRoundRobin)]!.observe(e);
-      if (!r.late) for (const f of r.findings) byId.set(f.id, f);
-    }
-  }
-  return [...byId.values()];
+  const detector = new OfflineDetector(specs, config, partitions);
+  engines.push(...detector.engines());
+  for (const e of events) detector.observe(e);
+  return detector.findings();
 }

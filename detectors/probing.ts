@@ -3,6 +3,7 @@ import type { DetectorsConfig } from '../schemas/config/detectors.js';
 import { type Ewma, ewmaIdle, ewmaStd, ewmaUpdate, newEwma } from './baselines/ewma.js';
 import type { DetectorSpec, Stage, Verdict } from './detector.js';
 import { hash32 } from './hash.js';
+import { scannerAgent } from './scanner-agents.js';
 import { sensitivePath } from './sensitive-paths.js';
 import { round, subjectFor } from './volume-spike.js';
 
@@ -17,6 +18,9 @@ export interface ProbingState {
   sensitiveHits: number;
   unknownModels: Set<number> | null;
   methods: Set<string> | null;
+  /** Requests whose user agent names an attack tool, and the tool (optional: older snapshots lack them). */
+  scannerHits?: number;
+  scanner?: string | null;
   requests: number;
   /** The entity's usual number of distinct failing paths per window. */
   errorBaseline: Ewma;
@@ -53,6 +57,8 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
       sensitiveHits: 0,
       unknownModels: null,
       methods: null,
+      scannerHits: 0,
+      scanner: null,
       requests: 0,
       errorBaseline: newEwma(),
     }),
@@ -70,6 +76,11 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
       if (e.ai?.model && status === 404) s.unknownModels = add(s.unknownModels, hash32(e.ai.model));
       if (status === 405 || status === 501 || PROBE_METHODS.has(e.http.method))
         s.methods = add(s.methods, e.http.method);
+      const tool = scannerAgent(e.client.userAgent);
+      if (tool) {
+        s.scannerHits = (s.scannerHits ?? 0) + 1;
+        s.scanner = tool;
+      }
     },
     roll: (s, emittedRank, idle, ctx) => {
       const distinct = s.errorPaths?.size ?? 0;
@@ -81,6 +92,8 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
       s.sensitiveHits = 0;
       s.unknownModels = null;
       s.methods = null;
+      s.scannerHits = 0;
+      s.scanner = null;
       s.requests = 0;
     },
     evaluate: (s, _e, subject, ctx) => {
@@ -113,6 +126,12 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
           threshold: c.minProbedMethods,
           baseline: null,
         },
+        {
+          signal: 'scanner_user_agent',
+          observed: s.scannerHits ?? 0,
+          threshold: c.minScannerAgentHits,
+          baseline: null,
+        },
       ];
       const fired = signals.filter((x) => x.observed >= x.threshold);
       if (fired.length === 0) return [];
@@ -135,6 +154,7 @@ function probing(stage: Stage): DetectorSpec<ProbingState, Config> {
             sensitivePaths: [...(s.sensitive ?? [])].slice(0, 8).join(' '),
             unknownModels: s.unknownModels?.size ?? 0,
             probedMethods: [...(s.methods ?? [])].join(' '),
+            scannerUserAgent: s.scanner ?? null,
             requests: s.requests,
           },
         },
@@ -148,13 +168,21 @@ function isFailure(status: number): boolean {
   return status === 404 || status === 405 || status === 403 || status === 400 || status === 501;
 }
 
-/** A failure, a keyless 401 (walking protected routes without a credential), a probe method or a sensitive path. */
-function isSuspicious(e: { http: { status: number; path: string; method: string }; key: unknown }): boolean {
+/**
+ * A failure, a keyless 401 (walking protected routes without a credential), a probe method, a
+ * sensitive path or an attack tool's user agent.
+ */
+function isSuspicious(e: {
+  http: { status: number; path: string; method: string };
+  key: unknown;
+  client: { userAgent: string | null };
+}): boolean {
   return (
     isFailure(e.http.status) ||
     (e.http.status === 401 && e.key === null) ||
     PROBE_METHODS.has(e.http.method) ||
-    sensitivePath(e.http.path) !== null
+    sensitivePath(e.http.path) !== null ||
+    scannerAgent(e.client.userAgent) !== null
   );
 }
 

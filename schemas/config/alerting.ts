@@ -35,9 +35,17 @@ export type AdapterConfig = z.infer<typeof AdapterConfig>;
 /** The responder: policy, notification channels, delivery, jobs and revocation adapters. */
 export const AlertingConfig = z
   .strictObject({
-    policyFile: z.string().min(1).nullable().default(null),
-    slackWebhookUrl: httpUrl.nullable().default(null),
-    webhookUrl: httpUrl.nullable().default(null),
+    policyFile: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('response policy (YAML); null: the built-in rules'),
+    slackWebhookUrl: httpUrl.nullable().default(null).describe('Slack incoming-webhook URL'),
+    webhookUrl: httpUrl
+      .nullable()
+      .default(null)
+      .describe('receiver of signed webhooks (Standard Webhooks); needs webhookSecret'),
     webhookSecret: z
       .string()
       .refine(
@@ -47,15 +55,24 @@ export const AlertingConfig = z
       .nullable()
       .default(null)
       .describe('signing secrets, newest first; every one signs each delivery'),
-    webhookFormat: z.enum(['gatehound', 'alertmanager']).default('gatehound'),
+    webhookFormat: z
+      .enum(['gatehound', 'alertmanager'])
+      .default('gatehound')
+      .describe("webhook payload: gatehound's JSON or Alertmanager's version 4"),
     throttleMs: z.number().int().min(1000).default(600_000).describe('at most one message per incident'),
     quietMs: z.number().int().min(1000).default(1_800_000).describe('an incident resolves after this'),
     apiUrl: httpUrl.nullable().default(null).describe('base URL of the API, for links in messages'),
     dashboardsUrl: httpUrl.nullable().default(null).describe('OpenSearch Dashboards, for links'),
     delivery: z
       .strictObject({
-        timeoutMs: z.number().int().min(100).default(5000),
-        maxAttempts: z.number().int().min(1).max(20).default(5),
+        timeoutMs: z.number().int().min(100).default(5000).describe('one delivery attempt, at most'),
+        maxAttempts: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .default(5)
+          .describe('attempts before a notification is dead-lettered'),
         retryBaseMs: z.number().int().min(1).default(500),
         retryMaxMs: z.number().int().min(1).default(30_000),
         concurrency: z.number().int().min(1).max(64).default(4),
@@ -72,8 +89,17 @@ export const AlertingConfig = z
         digestCron: cron.nullable().default(null).describe('the daily digest; null: none'),
       })
       .prefault({}),
-    retentionDays: z.number().int().min(1).max(3650).default(30),
-    adapters: z.array(AdapterConfig).default([]),
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe('events, findings, incidents and actions older than this are deleted (daily job)'),
+    adapters: z
+      .array(AdapterConfig)
+      .default([])
+      .describe('revocation adapters as JSON: generic HTTP, LiteLLM, Kong'),
   })
   .superRefine((c, ctx) => {
     if (c.webhookUrl && !c.webhookSecret) {

@@ -15,24 +15,59 @@ export type ApiToken = z.infer<typeof ApiToken>;
 
 export const ApiConfig = z
   .strictObject({
-    port: port.default(8081),
-    host: z.string().min(1).default('127.0.0.1'),
-    /** Hashed bearer tokens; GATEHOUND_API_TOKENS_FILE reads the same JSON list from a file. */
-    tokens: z.array(ApiToken).default([]),
-    /** Requests per minute one token may make; counted after authentication. */
-    rateLimitPerMinute: z.number().int().min(1).max(10_000_000).default(1200),
-    /** Requests per minute one client address may make, counted before authentication (slows token guessing). */
-    ipRateLimitPerMinute: z.number().int().min(1).max(10_000_000).default(600),
-    bodyLimitBytes: z.number().int().min(256).max(10_485_760).default(16_384),
-    /** Browser origins allowed by CORS; empty: no CORS headers at all, so browsers refuse cross-origin calls. */
-    corsOrigins: z.array(httpUrl).default([]),
-    tlsCertFile: z.string().min(1).nullable().default(null),
-    tlsKeyFile: z.string().min(1).nullable().default(null),
-    /** Proxy addresses or CIDRs whose X-Forwarded-For is believed; empty: the socket address is the client. */
-    trustProxy: z.array(z.string().min(1)).default([]),
-    /** The URL clients use, shown as the server in the OpenAPI document. */
-    publicUrl: httpUrl.nullable().default(null),
-    docs: z.boolean().default(true),
+    port: port.default(8081).describe('port the API listens on'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('address the API listens on; loopback unless you put it behind TLS or a proxy'),
+    tokens: z
+      .array(ApiToken)
+      .default([])
+      .describe('bearer tokens as JSON [{name, role, sha256}]: only their SHA-256 is configured'),
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(1200)
+      .describe('requests per minute one token may make, counted after authentication'),
+    ipRateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .default(600)
+      .describe('requests per minute one client address may make, counted before authentication'),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(256)
+      .max(10_485_760)
+      .default(16_384)
+      .describe('largest request body accepted; larger gets 413'),
+    corsOrigins: z
+      .array(httpUrl)
+      .default([])
+      .describe(
+        'browser origins allowed by CORS; empty: no CORS headers, browsers refuse cross-origin calls',
+      ),
+    tlsCertFile: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('PEM certificate; with tlsKeyFile the API serves HTTPS'),
+    tlsKeyFile: z.string().min(1).nullable().default(null).describe('PEM private key for tlsCertFile'),
+    trustProxy: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('proxy addresses or CIDRs whose X-Forwarded-For is believed; empty: the socket address'),
+    publicUrl: httpUrl
+      .nullable()
+      .default(null)
+      .describe('the URL clients use, shown as the server in the OpenAPI document'),
+    docs: z.boolean().default(true).describe('serve the OpenAPI document and the browsable UI at /docs'),
   })
   .refine((c) => (c.tlsCertFile === null) === (c.tlsKeyFile === null), {
     message: 'set both tlsCertFile and tlsKeyFile, or neither',

@@ -27,10 +27,13 @@ const VolumeSpike = z.strictObject({
 const Probing = z.strictObject({
   enabled: z.boolean().default(true),
   windowMs: ms(300_000),
-  minDistinctErrorPaths: count(15),
+  /** Distinct failing paths in a window (CrowdSec's http-probing overflows past 10 distinct 404/403/400 URIs). */
+  minDistinctErrorPaths: count(10),
   minSensitiveHits: count(3),
   minUnknownModels: count(5),
   minProbedMethods: count(4),
+  /** Requests in a window whose user agent names an attack tool (sqlmap, nikto, nuclei…). */
+  minScannerAgentHits: count(2),
 });
 
 /** Auth-failure bursts per source address, per key, and a success right after a burst. */
@@ -51,8 +54,12 @@ const AuthFailureBurst = z.strictObject({
 const Injection = z.strictObject({
   enabled: z.boolean().default(true),
   windowMs: ms(60_000),
-  /** Pack file replacing the built-in signatures; null: built-in. */
-  packFile: z.string().min(1).nullable().default(null),
+  packFile: z
+    .string()
+    .min(1)
+    .nullable()
+    .default(null)
+    .describe('signature pack file (YAML) replacing the built-in signatures; null: built-in'),
   /** Matching requests per window from one subject that make the finding high, and critical. */
   highHits: count(3),
   criticalHits: count(10),
@@ -60,12 +67,15 @@ const Injection = z.strictObject({
 
 /** Detector workers: thresholds, windows, state bounds. */
 export const DetectorsConfig = z.strictObject({
-  /** Events older than the watermark by more than this are late: counted and dropped. */
-  allowedLatenessMs: z.number().int().nonnegative().default(30_000),
-  /** Wall-clock idle time after which a partition's open windows are closed (end of a replay). */
-  idleFlushMs: ms(5_000),
-  /** Entities per detector and partition; the least recently seen are evicted beyond it. */
-  maxEntities: count(200_000),
+  allowedLatenessMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(30_000)
+    .describe('events older than the watermark by more than this are late: counted and dropped'),
+  maxEntities: count(200_000).describe(
+    'entities per detector and partition; the least recently seen are evicted beyond it',
+  ),
   /** Event time after which an idle entity is forgotten. */
   entityIdleMs: ms(6 * 3_600_000),
   /** How often partition state is snapshotted to the state topic (wall clock). */

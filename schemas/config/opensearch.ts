@@ -10,8 +10,9 @@ export const OpenSearchConfig = z.strictObject({
   indexPrefix: z
     .string()
     .regex(/^[a-z][a-z0-9_-]{0,40}$/, 'expected a lowercase index prefix')
-    .default('gatehound'),
-  shards: z.number().int().min(1).max(64).default(1),
+    .default('gatehound')
+    .describe('prefix of every index and template gatehound creates (<prefix>-incidents, …)'),
+  shards: z.number().int().min(1).max(64).default(1).describe('primary shards of created indices'),
   replicas: z
     .number()
     .int()

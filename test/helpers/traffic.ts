@@ -28,6 +28,7 @@ export interface TrafficGroup {
   tokens?: number;
   prompt?: string;
   outcome?: RequestEvent['gateway']['outcome'];
+  userAgent?: string;
 }
 
 export function keyIdFor(alias: string): string {
@@ -62,7 +63,7 @@ export function generateTraffic(groups: TrafficGroup[], origin = '2026-11-30T12:
         id: `e${++seq}`,
         ts: new Date(t).toISOString(),
         durationMs: 100,
-        client: { ip, userAgent: 'fixture' },
+        client: { ip, userAgent: g.userAgent ?? 'fixture' },
         key: keyAlias === null ? null : { id: keyIdFor(keyAlias) },
         http: {
           method: g.method ?? 'POST',
