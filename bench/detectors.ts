@@ -4,13 +4,13 @@
  * Prints a table and writes bench/results/detectors.json.
  */
 import { cpus } from 'node:os';
-import { Engine } from '../detectors/engine.js';
 import { detectOffline } from '../detectors/offline.js';
 import { detectorRegistry } from '../detectors/registry.js';
 import { signatureScanner } from '../detectors/signature-scanner.js';
 import { DetectorsConfig } from '../schemas/config/detectors.js';
 import type { RequestEvent } from '../schemas/request-event.js';
 import { simulate } from '../simulator/index.js';
+import { trackEntities } from './entity-memory.js';
 import { writeResults } from './results.js';
 import { stats } from './stack.js';
 
@@ -30,30 +30,11 @@ function throughput(): number {
 throughput(); // warm-up: JIT and the pack's lazy compilation
 const eps = stats(Array.from({ length: RUNS }, throughput));
 
-/** Heap per entity: one million distinct addresses through the address stage, state kept (no cap hit). */
-function bytesPerEntity(n: number): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  const engine = new Engine('ip', specs, { ...config, maxEntities: n + 1 });
-  const base: RequestEvent = events.find((e) => e.http.status === 200)!;
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const start = Date.parse('2026-11-30T12:00:00Z');
-  for (let i = 0; i < n; i++) {
-    const ip = `${10 + (i >>> 24)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
-    engine.observe({
-      ...base,
-      id: `m${i}`,
-      ts: new Date(start + Math.floor(i / 100)).toISOString(),
-      client: { ip, userAgent: null },
-    });
-  }
-  gc();
-  const after = process.memoryUsage().heapUsed;
-  return (after - before) / engine.entities;
-}
 const entities = Number(process.env.BENCH_ENTITIES ?? 1_000_000);
-const bpe = stats(Array.from({ length: RUNS }, () => bytesPerEntity(entities)));
+const base: RequestEvent = events.find((e) => e.http.status === 200)!;
+const bpe = stats(
+  Array.from({ length: RUNS }, () => trackEntities(entities, specs, config, base).bytesPerEntity),
+);
 
 const result = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },

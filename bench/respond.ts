@@ -21,7 +21,7 @@ import { OpenSearchStore } from '../infra/store/index.js';
 import { Config } from '../schemas/config.js';
 import type { Finding } from '../schemas/finding.js';
 import { writeResults } from './results.js';
-import { benchStack, stats } from './stack.js';
+import { benchStack, percentile, stats } from './stack.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 50);
@@ -62,9 +62,6 @@ async function runtimeFor(name: string, webhookUrl: string) {
     close: () => Promise.all([runtime.bus.close(), store.dropAll().then(() => store.close())]),
   };
 }
-
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
 
 async function latencyRun(run: number) {
   const receiver = await startReceiver();

@@ -1,0 +1,35 @@
+import { CompressionTypes, Kafka, type Message, Partitioners } from 'kafkajs';
+import { kafkaClientConfig } from '../../infra/bus/kafka.js';
+import type { Logger } from '../../infra/logger.js';
+import type { Config } from '../../schemas/config.js';
+
+const IN_FLIGHT = 4;
+
+/**
+ * Produces every chunk to `topic` with a plain kafkajs producer: acks=all, the configured compression,
+ * a few requests in flight. Returns the seconds it took. The raw limit and the set-up of the other parts.
+ */
+export async function produceAll(
+  config: Config['kafka'],
+  log: Logger,
+  topic: string,
+  chunks: Iterable<Message[]>,
+): Promise<number> {
+  const kafka = new Kafka(kafkaClientConfig(config, log));
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const t0 = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  try {
+    for (const messages of chunks) {
+      const p = producer.send({ topic, acks: -1, compression, messages }).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await producer.disconnect();
+  }
+}
