@@ -107,13 +107,57 @@ export class KafkaBus implements Bus {
   }
 
   async consume(options: ConsumeOptions): Promise<Subscription> {
+    let running = true;
+    const isRunning = () => running;
+    const restart = async (attempt: number): Promise<void> => {
+      if (!running) return;
+      try {
+        const fresh = await this.startConsumer(options, isRunning, restart);
+        // Stopped while the new consumer was joining: it must not outlive its subscription.
+        if (!running) return void (await fresh.disconnect());
+        consumer = fresh;
+        this.log.info({ groupId: options.groupId }, 'consumer restarted');
+      } catch (err) {
+        this.log.error({ err, groupId: options.groupId, attempt }, 'consumer restart failed; retrying');
+        setTimeout(() => void restart(attempt + 1), retryDelayMs(attempt)).unref();
+      }
+    };
+    let consumer = await this.startConsumer(options, isRunning, restart);
+    return {
+      stop: async () => {
+        running = false;
+        await consumer.disconnect();
+        this.consumers.delete(consumer);
+      },
+    };
+  }
+
+  /**
+   * kafkajs restarts a crashed consumer only after retriable errors. Any other (a commit refused with
+   * "the coordinator is not aware of this member" after an eviction, say) leaves it disconnected for
+   * good while the process runs on, so detection would stop in silence: start a fresh one instead.
+   */
+  private onCrash(consumer: Consumer, groupId: string, restart: (attempt: number) => Promise<void>): void {
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (e.payload.restart) return;
+      this.log.error({ err: e.payload.error, groupId }, 'consumer crashed; starting a new one');
+      this.consumers.delete(consumer);
+      setTimeout(() => void restart(0), retryDelayMs(0)).unref();
+    });
+  }
+
+  private async startConsumer(
+    options: ConsumeOptions,
+    running: () => boolean,
+    restart: (attempt: number) => Promise<void>,
+  ): Promise<Consumer> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
       maxWaitTimeInMs: 100,
       retry: { retries: 10 },
     });
     this.consumers.add(consumer);
-    let running = true;
+    this.onCrash(consumer, options.groupId, restart);
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       const assigned: TopicPartition[] = Object.entries(e.payload.memberAssignment).flatMap(
         ([topic, partitions]) => partitions.map((partition) => ({ topic, partition })),
@@ -132,9 +176,12 @@ export class KafkaBus implements Bus {
         if (batch.messages.length === 0) return;
         const messages = batch.messages.map((m) => toBusMessage(batch.topic, batch.partition, m));
         for (let attempt = 0; ; attempt++) {
-          if (!running || !isRunning() || isStale()) return;
+          if (!running() || !isRunning() || isStale()) return;
           try {
-            await options.onBatch({ topic: batch.topic, partition: batch.partition, messages });
+            await whileHeartbeating(
+              options.onBatch({ topic: batch.topic, partition: batch.partition, messages }),
+              heartbeat,
+            );
             break;
           } catch (err) {
             this.log.warn(
@@ -151,13 +198,7 @@ export class KafkaBus implements Bus {
         await heartbeat();
       },
     });
-    return {
-      stop: async () => {
-        running = false;
-        await consumer.disconnect();
-        this.consumers.delete(consumer);
-      },
-    };
+    return consumer;
   }
 
   async tail(options: TailOptions): Promise<Subscription> {
@@ -293,6 +334,19 @@ async function fetchOffsetsOnceLed(admin: Admin, topic: string) {
       if (!(err as { retriable?: boolean }).retriable || attempt >= 20) throw err;
       await new Promise((r) => setTimeout(r, 100 * Math.min(attempt + 1, 5)));
     }
+  }
+}
+
+/**
+ * kafkajs heartbeats only when asked: a handler slower than the session timeout (a CPU-starved worker,
+ * a store that is down) would otherwise get its member evicted and its commit refused.
+ */
+async function whileHeartbeating<T>(work: Promise<T>, heartbeat: () => Promise<void>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
   }
 }
 

@@ -122,6 +122,41 @@ for (const client of CLIENTS) {
       }
     });
 
+    it('keeps its membership through a handler slower than the session timeout (30 s): no rebalance, every message once', async () => {
+      const bus = kafkaBus(client);
+      try {
+        const t = uniqueName('slow');
+        await bus.createTopic(t, 1);
+        await bus.send(
+          t,
+          ['a', 'b', 'c'].map((v) => ({ key: v, value: v })),
+        );
+        const handled: string[] = [];
+        let assignments = 0;
+        let first = true;
+        const sub = await bus.consume({
+          groupId: uniqueName('g'),
+          topics: [t],
+          fromBeginning: true,
+          onAssignment: () => void assignments++,
+          onBatch: async (batch) => {
+            // A CPU-starved worker or a store that is down: one batch takes longer than the session.
+            if (first) await new Promise((r) => setTimeout(r, 35_000));
+            first = false;
+            handled.push(...batch.messages.map((m) => m.value!.toString()));
+          },
+        });
+        await waitFor('the slow batch handled', () => handled.length >= 3, 60_000);
+        await bus.send(t, [{ key: 'd', value: 'd' }]);
+        await waitFor('the next message', () => handled.length >= 4, 20_000);
+        await sub.stop();
+        expect(handled).toEqual(['a', 'b', 'c', 'd']);
+        expect(assignments).toBe(1);
+      } finally {
+        await bus.close();
+      }
+    }, 120_000);
+
     it('reassigns partitions when a second member joins: assignments split, every message handled once', async () => {
       const a = kafkaBus(client);
       const b = kafkaBus(client);
