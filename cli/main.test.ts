@@ -1,18 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-// The built CLI, as users run it (`npm test` builds first).
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-function gatehound(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUND_')));
-  return spawnSync(process.execPath, [cli, ...args], {
-    env: { ...clean, ...env },
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
-}
+import { gatehound } from '../test/helpers/cli.js';
 
 describe('gatehound CLI', () => {
   it('stops with exit code 2 on a bad setting, naming it and what was expected', () => {

@@ -1,23 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Finding } from '../schemas/finding.js';
 import { Incident } from '../schemas/incident.js';
-
-// The built CLI, as users run it (`npm test` builds first).
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-
-function gatehound(args: string[], env: Record<string, string> = {}) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('GATEHOUND_')));
-  return spawnSync(process.execPath, [cli, ...args], {
-    env: { ...clean, ...env },
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-}
+import { gatehound } from '../test/helpers/cli.js';
 
 const T0 = Date.parse('2026-11-30T10:00:00Z');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
