@@ -81,6 +81,20 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
   let inFlight: Promise<void> = Promise.resolve();
   let lastReport = 0;
 
+  // Retried while the bus is away; a sink is the caller's own code and is called once.
+  const toTopic = (events: RequestEvent[]) => {
+    const messages: OutgoingMessage[] = events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) }));
+    return sendWithRetry(() => bus.send(topic, messages), {
+      giveUpAfterMs: options.busWaitMs ?? BUS_WAIT_MS,
+      onRetry: (err, attempt, delayMs) => {
+        if (attempt === 0)
+          runtime.log.warn({ err: (err as Error).message, topic }, 'the bus refused a batch; retrying');
+        else runtime.log.debug({ attempt, delayMs }, 'still retrying the batch');
+      },
+    });
+  };
+  const deliver = options.sink ?? toTopic;
+
   const send = async () => {
     const events = batch;
     const letters = dead;
@@ -90,18 +104,7 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
     await inFlight;
     inFlight = (async () => {
       if (events.length > 0) {
-        const messages: OutgoingMessage[] = options.sink
-          ? []
-          : events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) }));
-        const deliver = options.sink ? () => options.sink!(events) : () => bus.send(topic, messages);
-        await sendWithRetry(deliver, {
-          giveUpAfterMs: options.busWaitMs ?? BUS_WAIT_MS,
-          onRetry: (err, attempt, delayMs) => {
-            if (attempt === 0)
-              runtime.log.warn({ err: (err as Error).message, topic }, 'the bus refused a batch; retrying');
-            else runtime.log.debug({ attempt, delayMs }, 'still retrying the batch');
-          },
-        });
+        await deliver(events);
         p.produced += events.length;
         runtime.metrics.produced.inc({ role: 'replay', topic }, events.length);
         metrics.replayLines.inc({ format, result: 'produced' }, events.length);
