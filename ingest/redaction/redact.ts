@@ -29,43 +29,18 @@ export const DETECTORS: readonly Detector[] = [
   highEntropy,
 ];
 
-const [
-  PRIVATE_KEY,
-  URL_PASSWORD,
-  BEARER,
-  JWT,
-  API_KEY,
-  EMAIL,
-  CARD,
-  NATIONAL_ID,
-  IP,
-  PHONE,
-  ASSIGNMENT,
-  ENTROPY,
-] = DETECTORS.map((_, k) => k) as number[] as [
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+/** The detectors tried at an anchor, as indices into DETECTORS (the scan keeps a resume point per index). */
+const at = (...detectors: Detector[]) => detectors.map((d) => DETECTORS.indexOf(d));
 
 /** Tried at the start of a word of letters (most words never get here: see `plainWord`). */
-const AT_LETTER_WORD = [BEARER, JWT, API_KEY, NATIONAL_ID, IP];
+const AT_LETTER_WORD = at(bearer, jwt, apiKey, nationalId, ip);
 /** Tried at the start of a word with digits. */
-const AT_NUMBER_WORD = [JWT, API_KEY, CARD, NATIONAL_ID, IP, PHONE, ENTROPY];
-const AT_DASH = [PRIVATE_KEY];
-const AT_COLON = [URL_PASSWORD, IP, ASSIGNMENT];
-const AT_EQUALS = [ASSIGNMENT];
-const AT_AT = [EMAIL];
-const AT_PHONE_PREFIX = [PHONE];
+const AT_NUMBER_WORD = at(jwt, apiKey, paymentCard, nationalId, ip, phone, highEntropy);
+const AT_DASH = at(privateKey);
+const AT_COLON = at(urlPassword, ip, secretAssignment);
+const AT_EQUALS = at(secretAssignment);
+const AT_AT = at(email);
+const AT_PHONE_PREFIX = at(phone);
 
 export type RedactionCounts = Partial<Record<RedactionType, number>>;
 
