@@ -16,6 +16,7 @@ import {
   request,
   type StubUpstream,
   startStub,
+  writeFramesSlowly,
 } from '../test/helpers/ingest.js';
 import { waitFor } from '../test/helpers/wait.js';
 import { keyId } from './key-id.js';
@@ -143,15 +144,7 @@ describe('proxy', () => {
     const frames = chatStreamFrames('gpt-4o-mini', 30, 2);
     const s = await setup((_req, res, sent) => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      let i = 0;
-      const next = () => {
-        if (i === frames.length) return void res.end();
-        const f = Buffer.from(frames[i++]!);
-        sent(f);
-        res.write(f);
-        setTimeout(next, 40);
-      };
-      next();
+      writeFramesSlowly(res, frames, sent, 40);
     });
     const res = await request(`${s.url}/v1/chat/completions`, {
       method: 'POST',

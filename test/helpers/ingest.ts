@@ -99,6 +99,24 @@ export function chatStreamFrames(model: string, promptTokens: number, completion
 }
 
 /** One HTTP request; resolves with the status, headers, body bytes and the time each chunk arrived. */
+/** Writes server-sent-event frames one at a time, `everyMs` apart, recording each as sent; then ends. */
+export function writeFramesSlowly(
+  res: ServerResponse,
+  frames: string[],
+  sent: (b: Buffer) => void,
+  everyMs: number,
+): void {
+  let i = 0;
+  const next = () => {
+    if (i === frames.length) return void res.end();
+    const f = Buffer.from(frames[i++]!);
+    sent(f);
+    res.write(f);
+    setTimeout(next, everyMs);
+  };
+  next();
+}
+
 export function request(
   url: string,
   options: {

@@ -12,7 +12,14 @@ import { createRuntime, type Runtime } from '../../infra/runtime.js';
 import { keyId, type RunningProxy, startProxy } from '../../ingest/index.js';
 import { Config, type ConfigInput } from '../../schemas/config.js';
 import { RequestEvent } from '../../schemas/request-event.js';
-import { capturedLogger, chatCompletion, chatStreamFrames, request, startStub } from '../helpers/ingest.js';
+import {
+  capturedLogger,
+  chatCompletion,
+  chatStreamFrames,
+  request,
+  startStub,
+  writeFramesSlowly,
+} from '../helpers/ingest.js';
 import { stackConfig } from '../helpers/stack-config.js';
 import { uniqueName, waitFor } from '../helpers/wait.js';
 
@@ -92,15 +99,7 @@ describe('proxy on real Kafka', () => {
     const exact = await startStub((req, res, sent) => {
       if (JSON.parse(req.body.toString()).stream) {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        let i = 0;
-        const next = () => {
-          if (i === frames.length) return void res.end();
-          const f = Buffer.from(frames[i++]!);
-          sent(f);
-          res.write(f);
-          setTimeout(next, 25);
-        };
-        next();
+        writeFramesSlowly(res, frames, sent, 25);
       } else {
         res.writeHead(200, { 'content-type': 'application/json' });
         sent(answer);
