@@ -10,6 +10,8 @@
  *   the proxy with events on the in-process bus, for what the co-located broker and client cost
  * - replay: nginx combined lines/s, parsed, normalised, redacted and produced to Kafka; and the same
  *   without Kafka (what the parser alone sustains)
+ *
+ * `BENCH_ONLY=redaction,proxy,replay` runs only the parts named.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -309,10 +311,18 @@ async function replayRate(file: string, brokers: string[] | null): Promise<numbe
 
 // ---- main --------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  const { kafkaBrokers } = await benchStack();
-  const redaction = Object.fromEntries(Object.entries(PROMPTS).map(([k, t]) => [k, redactionMicros(t)]));
+type Figures = Record<string, ReturnType<typeof stats> & { unit: string; target?: string }>;
 
+function redactionFigures(): Figures {
+  const micros = Object.fromEntries(Object.entries(PROMPTS).map(([k, t]) => [k, redactionMicros(t)]));
+  return {
+    redact_2kb_prose_us: { ...stats([micros.prose!]), unit: 'µs', target: '<= 20' },
+    redact_2kb_code_us: { ...stats([micros.code!]), unit: 'µs', target: '<= 20' },
+    redact_2kb_logs_us: { ...stats([micros.logs!]), unit: 'µs', target: '<= 20' },
+  };
+}
+
+async function proxyFigures(kafkaBrokers: string[]): Promise<Figures> {
   const stub = await spawnChild('stub');
   const proxy = await spawnChild('proxy', {
     BENCH_UPSTREAM: stub.url,
@@ -347,38 +357,54 @@ async function main(): Promise<void> {
     local.kill();
     stub.kill();
   }
-
-  const file = nginxLog(REPLAY_LINES);
-  const replayKafka = Array.from({ length: RUNS }, () => 0);
-  const replayParse = Array.from({ length: RUNS }, () => 0);
-  for (let r = 0; r < RUNS; r++) {
-    replayParse[r] = await replayRate(file, null);
-    replayKafka[r] = await replayRate(file, kafkaBrokers);
-  }
-
-  const p99Direct = stats(direct.map((d) => d.p99));
-  const p99Proxy = stats(through.map((d) => d.p99));
-  const added = stats(through.map((t, i) => t.p99 - direct[i]!.p99));
-  const ratio = stats(proxyRps.map((p, i) => p / directRps[i]!));
-  const metrics = {
-    redact_2kb_prose_us: { ...stats([redaction.prose!]), unit: 'µs' },
-    redact_2kb_code_us: { ...stats([redaction.code!]), unit: 'µs' },
-    redact_2kb_logs_us: { ...stats([redaction.logs!]), unit: 'µs' },
+  return {
     direct_p50_ms: { ...stats(direct.map((d) => d.p50)), unit: 'ms' },
-    direct_p99_ms: { ...p99Direct, unit: 'ms' },
+    direct_p99_ms: { ...stats(direct.map((d) => d.p99)), unit: 'ms' },
     proxy_p50_ms: { ...stats(through.map((d) => d.p50)), unit: 'ms' },
-    proxy_p99_ms: { ...p99Proxy, unit: 'ms' },
-    proxy_added_p99_ms: { ...added, unit: 'ms', target: '<= 2' },
+    proxy_p99_ms: { ...stats(through.map((d) => d.p99)), unit: 'ms' },
+    proxy_added_p99_ms: {
+      ...stats(through.map((t, i) => t.p99 - direct[i]!.p99)),
+      unit: 'ms',
+      target: '<= 2',
+    },
     bare_proxy_p99_ms: { ...stats(bareLatency.map((d) => d.p99)), unit: 'ms' },
     proxy_no_kafka_added_p99_ms: { ...stats(localLatency.map((t, i) => t.p99 - direct[i]!.p99)), unit: 'ms' },
     direct_rps: { ...stats(directRps), unit: 'req/s' },
     proxy_rps: { ...stats(proxyRps), unit: 'req/s' },
     bare_proxy_rps: { ...stats(bareRps), unit: 'req/s' },
     proxy_no_kafka_rps: { ...stats(localRps), unit: 'req/s' },
-    proxy_throughput_ratio: { ...ratio, unit: 'proxy/direct', target: '>= 0.7' },
+    proxy_throughput_ratio: {
+      ...stats(proxyRps.map((p, i) => p / directRps[i]!)),
+      unit: 'proxy/direct',
+      target: '>= 0.7',
+    },
     bare_proxy_throughput_ratio: { ...stats(bareRps.map((b, i) => b / directRps[i]!)), unit: 'bare/direct' },
+  };
+}
+
+async function replayFigures(kafkaBrokers: string[]): Promise<Figures> {
+  const file = nginxLog(REPLAY_LINES);
+  const replayKafka: number[] = [];
+  const replayParse: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    replayParse.push(await replayRate(file, null));
+    replayKafka.push(await replayRate(file, kafkaBrokers));
+  }
+  return {
     replay_nginx_kafka_lines_per_s: { ...stats(replayKafka), unit: 'lines/s', target: '>= 100000' },
     replay_nginx_parse_lines_per_s: { ...stats(replayParse), unit: 'lines/s' },
+  };
+}
+
+/** `BENCH_ONLY=redaction,proxy,replay` (any of them) runs a part of the suite. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'redaction,proxy,replay').split(',').map((s) => s.trim()));
+
+async function main(): Promise<void> {
+  const { kafkaBrokers } = await benchStack();
+  const metrics: Figures = {
+    ...(ONLY.has('redaction') ? redactionFigures() : {}),
+    ...(ONLY.has('proxy') ? await proxyFigures(kafkaBrokers) : {}),
+    ...(ONLY.has('replay') ? await replayFigures(kafkaBrokers) : {}),
   };
   const result = {
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
@@ -390,6 +416,7 @@ async function main(): Promise<void> {
       concurrency: CONCURRENCY,
       replayLines: REPLAY_LINES,
       kafka: kafkaBrokers.join(','),
+      only: [...ONLY],
     },
     metrics,
   };
@@ -398,7 +425,7 @@ async function main(): Promise<void> {
   console.log(`gatehound ingest benchmark (${RUNS} runs, median [min–max])`);
   for (const [name, m] of Object.entries(metrics)) {
     const f = (v: number) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(2));
-    const target = 'target' in m ? `   target ${m.target}` : '';
+    const target = m.target ? `   target ${m.target}` : '';
     console.log(
       `  ${name.padEnd(w)}  ${f(m.median).padStart(10)} ${m.unit}  [${f(m.min)}–${f(m.max)}]${target}`,
     );
