@@ -39,10 +39,16 @@ export interface ConsumeOptions {
   /** Where a group with no committed offset starts. */
   fromBeginning?: boolean;
   /**
-   * Called with messages of one partition, in order. The batch's offsets are committed only after
-   * the returned promise resolves; a rejection is retried with back-off (the handler must be idempotent).
+   * Called with messages of one partition, in order. A rejection is retried with back-off (the handler
+   * must be idempotent). With `commits: 'batch'` the batch's offsets are committed once it resolves.
    */
   onBatch: (batch: Batch) => Promise<void>;
+  /**
+   * `batch` (default): the bus commits past each batch its handler finished. `manual`: the bus never
+   * commits; the consumer commits with `Subscription.commit` what it has made durable by its own means
+   * (a state snapshot), so a restart resumes there and what came after is delivered again.
+   */
+  commits?: 'batch' | 'manual';
   /** The partitions this member now owns, after every rebalance. */
   onAssignment?: (assigned: TopicPartition[]) => void | Promise<void>;
   /**
@@ -52,8 +58,22 @@ export interface ConsumeOptions {
   concurrency?: number;
 }
 
+/** A record's position: `offset` is the last record handled, the group resumes after it. */
+export interface Position extends TopicPartition {
+  offset: string;
+}
+
 export interface Subscription {
   stop(): Promise<void>;
+}
+
+/** A consumer group member's subscription. */
+export interface GroupSubscription extends Subscription {
+  /**
+   * Commits the group's positions (only partitions this member owns should be given). Resolves once
+   * the broker accepted them; a failure is thrown, and a later commit supersedes it.
+   */
+  commit(positions: Position[]): Promise<void>;
 }
 
 export interface TailOptions {
@@ -70,7 +90,7 @@ export interface Bus {
   ensureTopics(): Promise<void>;
   /** Resolves when every message is acknowledged (acks=all on Kafka). */
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
-  consume(options: ConsumeOptions): Promise<Subscription>;
+  consume(options: ConsumeOptions): Promise<GroupSubscription>;
   /** Reads a whole topic from the beginning and follows it: how every gateway learns revocations. */
   tail(options: TailOptions): Promise<Subscription>;
   /** True when the bus can serve requests now (readiness). */

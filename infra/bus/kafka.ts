@@ -3,6 +3,7 @@ import {
   type Admin,
   CompressionTypes,
   type Consumer,
+  type ITopicConfig,
   Kafka,
   type KafkaConfig,
   logLevel as KafkaLogLevel,
@@ -20,7 +21,9 @@ import type {
   Bus,
   BusMessage,
   ConsumeOptions,
+  GroupSubscription,
   OutgoingMessage,
+  Position,
   Subscription,
   TailOptions,
   TopicPartition,
@@ -53,32 +56,29 @@ export class KafkaBus implements Bus {
     const existing = new Set(await admin.listTopics());
     const missing = topicSpecs(this.config).filter((s) => !existing.has(s.name));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
+    await createTopicsLed(
+      admin,
+      missing.map((s) => ({
         topic: s.name,
         numPartitions: s.partitions,
         replicationFactor: this.config.replicationFactor,
         configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
       })),
-    });
+    );
     this.log.info({ topics: missing.map((s) => s.name) }, 'created topics');
   }
 
   /** Test and benchmark helper: one topic with the given partitions (no-op when it exists). */
   async createTopic(name: string, partitions: number, compacted = false): Promise<void> {
     const admin = await this.getAdmin();
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        {
-          topic: name,
-          numPartitions: partitions,
-          replicationFactor: this.config.replicationFactor,
-          configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-        },
-      ],
-    });
+    await createTopicsLed(admin, [
+      {
+        topic: name,
+        numPartitions: partitions,
+        replicationFactor: this.config.replicationFactor,
+        configEntries: compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      },
+    ]);
   }
 
   send(topic: string, messages: OutgoingMessage[]): Promise<void> {
@@ -106,7 +106,7 @@ export class KafkaBus implements Bus {
     }
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: ConsumeOptions): Promise<GroupSubscription> {
     let running = true;
     const isRunning = () => running;
     const restart = async (attempt: number): Promise<void> => {
@@ -129,6 +129,7 @@ export class KafkaBus implements Bus {
         await consumer.disconnect();
         this.consumers.delete(consumer);
       },
+      commit: (positions) => consumer.commitOffsets(positions.map(nextOffset)),
     };
   }
 
@@ -193,8 +194,10 @@ export class KafkaBus implements Bus {
         }
         // resolveOffset moves kafkajs's fetch position; the commit makes it survive a restart.
         resolveOffset(batch.lastOffset());
-        const next = (BigInt(batch.lastOffset()) + 1n).toString();
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+        if (options.commits !== 'manual')
+          await consumer.commitOffsets([
+            nextOffset({ topic: batch.topic, partition: batch.partition, offset: batch.lastOffset() }),
+          ]);
         await heartbeat();
       },
     });
@@ -326,6 +329,28 @@ function toBusMessage(
 }
 
 /** Right after a topic is created its leader may not be known to every broker yet: retry what says so. */
+/**
+ * Creates topics and waits until every partition has a leader. kafkajs's own `waitForLeaders` gives
+ * up at the first UNKNOWN_TOPIC_OR_PARTITION, which a busy broker answers for a topic it has just
+ * created and not yet propagated to its metadata.
+ */
+async function createTopicsLed(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await admin.createTopics({ topics, waitForLeaders: false });
+  const names = topics.map((t) => t.topic);
+  // A broker that has just started can take tens of seconds under load to serve its first topics.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: names }).catch((err: unknown) => {
+      if (!(err as { retriable?: boolean }).retriable || Date.now() > deadline) throw err;
+      return null;
+    });
+    if (metadata?.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) return;
+    if (Date.now() > deadline)
+      throw new GatehoundError('BUS_UNAVAILABLE', `topics ${names.join(', ')} have no leader`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function fetchOffsetsOnceLed(admin: Admin, topic: string) {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -375,4 +400,9 @@ export function kafkaClientConfig(config: Config['kafka'], log: Logger): KafkaCo
       else log.debug(fields, message);
     },
   };
+}
+
+/** Kafka commits name the next record to read; a Position names the last one handled. */
+function nextOffset(p: Position): { topic: string; partition: number; offset: string } {
+  return { topic: p.topic, partition: p.partition, offset: (BigInt(p.offset) + 1n).toString() };
 }

@@ -3,6 +3,7 @@ import type {
   Bus,
   BusMessage,
   ConsumeOptions,
+  GroupSubscription,
   OutgoingMessage,
   Subscription,
   TailOptions,
@@ -23,6 +24,8 @@ interface Member {
   options: ConsumeOptions;
   assigned: TopicPartition[];
   running: boolean;
+  /** Where the member reads next, per `topic/partition`: from the group's commit after each rebalance. */
+  positions: Map<string, number>;
 }
 
 interface Group {
@@ -90,11 +93,11 @@ export class MemoryBus implements Bus {
     this.wake();
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: ConsumeOptions): Promise<GroupSubscription> {
     for (const t of options.topics) this.topic(t);
     const group: Group = this.groups.get(options.groupId) ?? { members: [], committed: new Map() };
     this.groups.set(options.groupId, group);
-    const member: Member = { options, assigned: [], running: true };
+    const member: Member = { options, assigned: [], running: true, positions: new Map() };
     group.members.push(member);
     await this.rebalance(group);
     const loop = this.runMember(group, member);
@@ -105,6 +108,9 @@ export class MemoryBus implements Bus {
         await loop;
         group.members = group.members.filter((m) => m !== member);
         await this.rebalance(group);
+      },
+      commit: async (positions) => {
+        for (const p of positions) group.committed.set(`${p.topic}/${p.partition}`, Number(p.offset) + 1);
       },
     };
   }
@@ -163,8 +169,9 @@ export class MemoryBus implements Bus {
         const topic = this.topic(tp.topic);
         const log = topic.logs[tp.partition]!;
         const key = `${tp.topic}/${tp.partition}`;
-        const start = group.committed.get(key) ?? (member.options.fromBeginning ? 0 : log.length);
-        if (!group.committed.has(key)) group.committed.set(key, start);
+        if (!group.committed.has(key))
+          group.committed.set(key, member.options.fromBeginning ? 0 : log.length);
+        const start = member.positions.get(key) ?? group.committed.get(key)!;
         if (start >= log.length) continue;
         const end = Math.min(log.length, start + 1000);
         const messages = log.slice(start, end).filter((m): m is BusMessage => m !== undefined);
@@ -172,7 +179,8 @@ export class MemoryBus implements Bus {
           await this.deliver(member, { topic: tp.topic, partition: tp.partition, messages });
         // A stopped member must not commit: its batch may not have finished.
         if (!member.running || !member.assigned.includes(tp)) continue;
-        group.committed.set(key, end);
+        member.positions.set(key, end);
+        if (member.options.commits !== 'manual') group.committed.set(key, end);
         delivered = true;
       }
       if (!delivered) await this.sleep();
@@ -193,7 +201,10 @@ export class MemoryBus implements Bus {
   private async rebalance(group: Group): Promise<void> {
     const live = group.members.filter((m) => m.running);
     const topics = [...new Set(live.flatMap((m) => m.options.topics))].sort();
-    for (const m of live) m.assigned = [];
+    for (const m of live) {
+      m.assigned = [];
+      m.positions = new Map();
+    }
     let i = 0;
     for (const t of topics) {
       const subscribers = live.filter((m) => m.options.topics.includes(t));

@@ -40,6 +40,7 @@ import type {
   Bus,
   BusMessage,
   ConsumeOptions,
+  GroupSubscription,
   OutgoingMessage,
   Subscription,
   TailOptions,
@@ -127,7 +128,7 @@ export class PlatformaticKafkaBus implements Bus {
     }
   }
 
-  async consume(options: ConsumeOptions): Promise<Subscription> {
+  async consume(options: ConsumeOptions): Promise<GroupSubscription> {
     const consumer = this.newConsumer(options.groupId, 30_000);
     const positions = new PartitionPositions();
     consumer.on('consumer:group:join', ({ assignments }) => {
@@ -139,7 +140,7 @@ export class PlatformaticKafkaBus implements Bus {
         this.log.error({ err, groupId: options.groupId }, 'assignment handler failed'),
       );
     });
-    return this.read(consumer, {
+    const subscription = await this.read(consumer, {
       topics: options.topics,
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: options.fromBeginning
@@ -150,6 +151,18 @@ export class PlatformaticKafkaBus implements Bus {
           this.handleBatch(batch, options, positions, reading),
         ),
     });
+    return {
+      stop: () => subscription.stop(),
+      commit: async (given) => {
+        // Kafka commits name the next record to read; -1: no leader epoch to fence the commit with.
+        const offsets = given.map((p) => ({ ...p, offset: BigInt(p.offset) + 1n, leaderEpoch: -1 }));
+        try {
+          await consumer.commit({ offsets });
+        } catch (err) {
+          throw busError(err, 'BUS_UNAVAILABLE', `could not commit offsets of ${options.groupId}`);
+        }
+      },
+    };
   }
 
   /** Runs the handler until it succeeds (or the partition is lost), then commits past the batch. */
@@ -173,6 +186,7 @@ export class PlatformaticKafkaBus implements Bus {
     }
     const last = batch.messages.at(-1)!;
     positions.handled(topic, partition, last.offset);
+    if (options.commits === 'manual') return;
     try {
       await last.commit();
     } catch (err) {

@@ -117,6 +117,44 @@ export function describeBusConformance(name: string, makeBus: () => Promise<Test
       expect(second.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `second-${i}`).sort());
     });
 
+    it('with manual commits, a group resumes after what was committed, not after what was handled', async () => {
+      const t = await topic(1);
+      const groupId = uniqueName('g');
+      await bus.send(
+        t,
+        Array.from({ length: 30 }, (_, i) => ({ key: 'k', value: `m-${i}` })),
+      );
+      const first: BusMessage[] = [];
+      const sub1 = await bus.consume({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        commits: 'manual',
+        onBatch: async (b) => {
+          first.push(...b.messages);
+        },
+      });
+      await waitFor('all 30 handled', () => first.length >= 30);
+      const tenth = first[9]!;
+      await sub1.commit([{ topic: t, partition: tenth.partition, offset: tenth.offset }]);
+      await sub1.stop();
+
+      const second: string[] = [];
+      const sub2 = await bus.consume({
+        groupId,
+        topics: [t],
+        fromBeginning: true,
+        commits: 'manual',
+        onBatch: async (b) => {
+          second.push(...b.messages.map((m) => m.value!.toString()));
+        },
+      });
+      await waitFor('the 20 after the commit', () => second.length >= 20);
+      await new Promise((r) => setTimeout(r, 300));
+      await sub2.stop();
+      expect(second).toEqual(Array.from({ length: 20 }, (_, i) => `m-${i + 10}`));
+    });
+
     it('reports the partitions a member is assigned', async () => {
       const t = await topic(4);
       let assigned: number[] = [];
