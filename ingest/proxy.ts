@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -147,7 +147,8 @@ class ProxyHandler {
   ) {
     const tls = upstream.protocol === 'https:';
     // Keep-alive to the upstream; an idle socket is closed before a typical server would (5 s), and
-    // a server's own Keep-Alive timeout hint is honoured.
+    // a server's own Keep-Alive timeout hint is honoured. No Nagle: headers and body may go out as
+    // separate writes, and the body must not wait for an ACK.
     const agentOptions = {
       keepAlive: true,
       timeout: 4000,
@@ -260,8 +261,6 @@ class ProxyHandler {
       headers: forwardHeaders(req.rawHeaders, this.upstreamHost),
     });
     const up = upstreamReq;
-    // Headers and body go out as separate writes: with Nagle's algorithm the body would wait for an ACK.
-    up.setNoDelay(true);
     up.setTimeout(this.timeoutMs, () => up.destroy(new UpstreamTimeout()));
     up.on('response', (ures) => {
       status = ures.statusCode ?? 502;
@@ -354,7 +353,7 @@ function wantsCapture(req: IncomingMessage): boolean {
 function parseBody(chunks: Buffer[], encoding: string | string[] | undefined): unknown {
   if (chunks.length === 0) return null;
   try {
-    let raw = Buffer.concat(chunks);
+    let raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const enc = typeof encoding === 'string' ? encoding.trim().toLowerCase() : '';
     const limit = { maxOutputLength: CAPTURE_BYTES };
     if (enc === 'gzip' || enc === 'x-gzip') raw = zlib.gunzipSync(raw, limit);
@@ -378,46 +377,41 @@ function forwardPath(target: string): string {
   return `/${target}`;
 }
 
-function connectionTokens(raw: string[]): Set<string> {
-  const tokens = new Set<string>();
+/** Header names the Connection header lists: they are hop-by-hop too. Null when there is none. */
+function connectionTokens(raw: string[]): Set<string> | null {
+  let tokens: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'connection')
+    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
+      tokens ??= new Set();
       for (const t of raw[i + 1]!.split(',')) tokens.add(t.trim().toLowerCase());
+    }
   }
   return tokens;
 }
 
-/** The client's headers as sent (names, order, repeats), less hop-by-hop ones, with Host naming the upstream. */
-export function forwardHeaders(raw: string[], upstreamHost: string): OutgoingHttpHeaders {
-  const listed = connectionTokens(raw);
-  const out: Record<string, string | string[]> = {};
-  const names = new Map<string, string>();
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower) || lower === 'host') continue;
-    const value = raw[i + 1]!;
-    const seen = names.get(lower);
-    if (seen === undefined) {
-      names.set(lower, name);
-      out[name] = value;
-    } else {
-      const prev = out[seen]!;
-      out[seen] = Array.isArray(prev) ? [...prev, value] : [prev, value];
-    }
-  }
-  out.Host = upstreamHost;
-  return out;
-}
-
-/** The upstream's response headers as sent, less hop-by-hop ones, as the flat list writeHead takes. */
-export function responseHeaders(raw: string[]): string[] {
+/**
+ * Headers as sent (names, order, repeats), less hop-by-hop ones, as the flat list node:http takes:
+ * it writes such a list as it is, without the per-header bookkeeping of an object.
+ */
+function endToEnd(raw: string[], dropHost: boolean): string[] {
   const listed = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || (dropHost && lower === 'host')) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
+}
+
+/** The client's headers for the upstream, with Host naming the upstream. */
+export function forwardHeaders(raw: string[], upstreamHost: string): string[] {
+  const out = endToEnd(raw, true);
+  out.push('Host', upstreamHost);
+  return out;
+}
+
+/** The upstream's response headers for the client. */
+export function responseHeaders(raw: string[]): string[] {
+  return endToEnd(raw, false);
 }
