@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
@@ -147,8 +147,7 @@ class ProxyHandler {
   ) {
     const tls = upstream.protocol === 'https:';
     // Keep-alive to the upstream; an idle socket is closed before a typical server would (5 s), and
-    // a server's own Keep-Alive timeout hint is honoured. No Nagle: headers and body may go out as
-    // separate writes, and the body must not wait for an ACK.
+    // a server's own Keep-Alive timeout hint is honoured.
     const agentOptions = {
       keepAlive: true,
       timeout: 4000,
@@ -261,6 +260,9 @@ class ProxyHandler {
       headers: forwardHeaders(req.rawHeaders, this.upstreamHost),
     });
     const up = upstreamReq;
+    // Headers and body go out as separate writes: with Nagle's algorithm the body would wait for an ACK.
+    // Per request, not only the agent's noDelay: https.Agent does not pass that on to its TLS sockets.
+    up.setNoDelay(true);
     up.setTimeout(this.timeoutMs, () => up.destroy(new UpstreamTimeout()));
     up.on('response', (ures) => {
       status = ures.statusCode ?? 502;
@@ -381,7 +383,7 @@ function forwardPath(target: string): string {
 function connectionTokens(raw: string[]): Set<string> | null {
   let tokens: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.length === 10 && raw[i]!.toLowerCase() === 'connection') {
+    if (raw[i]!.toLowerCase() === 'connection') {
       tokens ??= new Set();
       for (const t of raw[i + 1]!.split(',')) tokens.add(t.trim().toLowerCase());
     }
@@ -390,28 +392,40 @@ function connectionTokens(raw: string[]): Set<string> | null {
 }
 
 /**
- * Headers as sent (names, order, repeats), less hop-by-hop ones, as the flat list node:http takes:
- * it writes such a list as it is, without the per-header bookkeeping of an object.
+ * The client's headers as sent (names, order, repeats), less hop-by-hop ones, with Host naming the
+ * upstream. An object, not node:http's flat list: with a list, node fixes the framing when the request
+ * is made, and a POST without a body would go out chunked instead of with Content-Length: 0.
  */
-function endToEnd(raw: string[], dropHost: boolean): string[] {
+export function forwardHeaders(raw: string[], upstreamHost: string): OutgoingHttpHeaders {
+  const listed = connectionTokens(raw);
+  const out: Record<string, string | string[]> = {};
+  const names = new Map<string, string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || lower === 'host') continue;
+    const value = raw[i + 1]!;
+    const seen = names.get(lower);
+    if (seen === undefined) {
+      names.set(lower, name);
+      out[name] = value;
+    } else {
+      const prev = out[seen]!;
+      out[seen] = Array.isArray(prev) ? [...prev, value] : [prev, value];
+    }
+  }
+  out.Host = upstreamHost;
+  return out;
+}
+
+/** The upstream's response headers as sent, less hop-by-hop ones, as the flat list writeHead takes. */
+export function responseHeaders(raw: string[]): string[] {
   const listed = connectionTokens(raw);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || (dropHost && lower === 'host')) continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;
-}
-
-/** The client's headers for the upstream, with Host naming the upstream. */
-export function forwardHeaders(raw: string[], upstreamHost: string): string[] {
-  const out = endToEnd(raw, true);
-  out.push('Host', upstreamHost);
-  return out;
-}
-
-/** The upstream's response headers for the client. */
-export function responseHeaders(raw: string[]): string[] {
-  return endToEnd(raw, false);
 }
