@@ -5,7 +5,7 @@
  *  2. GET /v1/incidents over BENCH_INCIDENTS incidents in OpenSearch (GATEHOUND_OPENSEARCH_URL, default
  *     the test stack on 19200): p95 over a mix of filtered, full-text, sorted and deep-cursor queries.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
@@ -23,6 +23,7 @@ import { OpenSearchStore } from '../infra/store/opensearch.js';
 import type { Store } from '../infra/store/store.js';
 import { Config } from '../schemas/config.js';
 import { incident } from '../test/helpers/api.js';
+import { hasWrk, wrk } from './wrk.js';
 
 const TOKEN = 'bench-token-0123456789';
 const RUNS = 3;
@@ -91,26 +92,9 @@ interface LoadResult {
   tool: string;
 }
 
-function hasWrk(): boolean {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    return (err as { status?: number }).status === 1; // wrk --version exits 1 after printing
-  }
-}
-
-function wrk(url: string, connections: number): LoadResult {
-  const out = execFileSync(
-    'wrk',
-    ['-t1', `-c${connections}`, `-d${SECONDS}s`, '--latency', '-H', `Authorization: Bearer ${TOKEN}`, url],
-    { encoding: 'utf8' },
-  );
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const [, value, unit] = /99%\s+([\d.]+)(us|ms|s)/.exec(out) ?? [];
-  const p99Ms = Number(value) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { requestsPerSecond: rps, p99Ms, non2xx, tool: 'wrk' };
+function wrkLoad(url: string, connections: number): LoadResult {
+  const r = wrk(url, { connections, seconds: SECONDS, headers: [`Authorization: Bearer ${TOKEN}`] });
+  return { requestsPerSecond: r.requestsPerSecond, p99Ms: r.p99Ms, non2xx: r.non2xx, tool: 'wrk' };
 }
 
 /** Fallback load generator: keep-alive connections, each sending the next request on reply. */
@@ -163,7 +147,7 @@ async function keyStatusBench(): Promise<Record<string, unknown>> {
     );
     const url = `http://127.0.0.1:${port}/v1/keys/${keyId(4242)}`;
     const load = (connections: number) =>
-      hasWrk() ? Promise.resolve(wrk(url, connections)) : nodeLoad(url, connections);
+      hasWrk() ? Promise.resolve(wrkLoad(url, connections)) : nodeLoad(url, connections);
     await load(CONNECTION_COUNTS[0]!); // warm-up: JIT, connection set-up
     const byConnections = [];
     for (const connections of CONNECTION_COUNTS) {

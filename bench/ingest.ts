@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startUpstreamStub } from '../demo/upstream-stub.js';
@@ -30,6 +30,7 @@ import { logFormat, redact, replay, startProxy } from '../ingest/index.js';
 import { Config } from '../schemas/config.js';
 import { writeResults } from './results.js';
 import { benchStack, stats } from './stack.js';
+import { hasWrk, wrk } from './wrk.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -73,16 +74,22 @@ function bareProxy(upstream: URL): Promise<string> {
   );
 }
 
+/** The child's address goes to the parent over IPC: stdout is the child's log, which may speak first. */
+function announce(url: string): void {
+  process.send!({ url });
+  // CPU used so far, asked for around each full-load run: per-request cost is what a busy shared
+  // machine does not blur the way it blurs requests/s.
+  process.on('message', () => process.send!({ cpu: process.cpuUsage() }));
+}
+
 async function child(role: string): Promise<void> {
   if (role === 'bare') {
-    process.stdout.write(
-      `${JSON.stringify({ url: await bareProxy(new URL(process.env.BENCH_UPSTREAM!)) })}\n`,
-    );
+    announce(await bareProxy(new URL(process.env.BENCH_UPSTREAM!)));
     return;
   }
   if (role === 'stub') {
     const stub = await startUpstreamStub({ streamChunks: 4 });
-    process.stdout.write(`${JSON.stringify({ url: stub.url })}\n`);
+    announce(stub.url);
     return;
   }
   const brokers = process.env.BENCH_BROKERS ? process.env.BENCH_BROKERS.split(',') : null;
@@ -105,7 +112,7 @@ async function child(role: string): Promise<void> {
   const runtime = createRuntime(config, { metrics: new Metrics() });
   await runtime.bus.ensureTopics();
   const proxy = await startProxy(runtime, { port: 0, host: '127.0.0.1' });
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${proxy.port}` })}\n`);
+  announce(`http://127.0.0.1:${proxy.port}`);
   process.once('SIGTERM', () => {
     void proxy
       .stop()
@@ -114,25 +121,25 @@ async function child(role: string): Promise<void> {
   });
 }
 
-function spawnChild(
-  role: string,
-  env: Record<string, string> = {},
-): Promise<{ url: string; kill: () => void }> {
+interface Child {
+  url: string;
+  /** CPU time (user + system) the child has used, in microseconds. */
+  cpu: () => Promise<number>;
+  kill: () => void;
+}
+
+function spawnChild(role: string, env: Record<string, string> = {}): Promise<Child> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [self, '--child', role], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let out = '';
-    p.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0)
-        resolve({
-          url: (JSON.parse(out.slice(0, nl)) as { url: string }).url,
-          kill: () => p.kill('SIGTERM'),
-        });
-    });
+    const cpu = () =>
+      new Promise<number>((answer) => {
+        p.once('message', (m: { cpu: NodeJS.CpuUsage }) => answer(m.cpu.user + m.cpu.system));
+        p.send('cpu');
+      });
+    p.once('message', (m: { url: string }) => resolve({ url: m.url, cpu, kill: () => p.kill('SIGTERM') }));
     p.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
   });
 }
@@ -163,6 +170,8 @@ function once(agent: http.Agent, url: string): Promise<number> {
       },
       (res) => {
         res.resume();
+        // An error answered fast would pass for speed: every figure is of successful requests.
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`));
         res.on('end', () => resolve(Number(process.hrtime.bigint() - t0) / 1e6));
       },
     );
@@ -196,10 +205,39 @@ async function fixedRate(url: string, rate: number, seconds: number): Promise<{ 
   return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** Closed loop: `concurrency` clients back to back for `seconds`. */
-async function fullLoad(url: string, concurrency: number, seconds: number): Promise<number> {
+/**
+ * wrk when installed: a node:http client costs about as much CPU per request as the stub it loads,
+ * so on two cores it capped the direct figure (about half what wrk measures) and took CPU from the
+ * proxy it measured. The fixed-rate figures stay on node:http: wrk has no open-loop mode.
+ */
+const WRK = hasWrk();
+
+/** The bench request as a wrk script: the same body and headers as `once`. */
+function wrkScript(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'gatehound-bench-wrk-')), 'post.lua');
+  writeFileSync(file, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(BODY)}\n`);
+  return file;
+}
+
+/** Closed loop: `concurrency` keep-alive connections back to back for `seconds`. */
+async function fullLoad(
+  url: string,
+  concurrency: number,
+  seconds: number,
+  script: string | null,
+): Promise<{ rps: number; requests: number }> {
+  if (script) {
+    const r = wrk(`${url}/v1/chat/completions`, {
+      connections: concurrency,
+      seconds,
+      script,
+      headers: ['authorization: Bearer sk-bench-key-0123456789', 'content-type: application/json'],
+    });
+    if (r.non2xx + r.socketErrors > 0)
+      throw new Error(`${url}: ${r.non2xx} error responses and ${r.socketErrors} socket errors under load`);
+    return { rps: r.requestsPerSecond, requests: r.requests };
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  for (let i = 0; i < 200; i++) await once(agent, url);
   let done = 0;
   const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
@@ -212,7 +250,20 @@ async function fullLoad(url: string, concurrency: number, seconds: number): Prom
     }),
   );
   agent.destroy();
-  return done / ((performance.now() - t0) / 1000);
+  return { rps: done / ((performance.now() - t0) / 1000), requests: done };
+}
+
+/**
+ * Full load on one target, after a warm-up, with the CPU its process spent per request (µs): a
+ * figure the noise of a shared machine moves less than requests/s.
+ */
+async function measuredLoad(target: Child, script: string | null): Promise<{ rps: number; cpuUs: number }> {
+  const agent = new http.Agent({ keepAlive: true });
+  for (let i = 0; i < 200; i++) await once(agent, target.url);
+  agent.destroy();
+  const before = await target.cpu();
+  const r = await fullLoad(target.url, CONCURRENCY, LOAD_SECONDS, script);
+  return { rps: r.rps, cpuUs: ((await target.cpu()) - before) / r.requests };
 }
 
 // ---- redaction ---------------------------------------------------------------------------------
@@ -332,31 +383,39 @@ async function proxyFigures(kafkaBrokers: string[]): Promise<Figures> {
   // The same proxy with its events on the in-process bus: what the broker and its client, sharing
   // this machine's two cores with everything else, add to the figures.
   const local = await spawnChild('proxy', { BENCH_UPSTREAM: stub.url, BENCH_BROKERS: '' });
+  const script = WRK ? wrkScript() : null;
   const localLatency: { p50: number; p99: number }[] = [];
-  const localRps: number[] = [];
   const direct: { p50: number; p99: number }[] = [];
   const through: { p50: number; p99: number }[] = [];
   const bareLatency: { p50: number; p99: number }[] = [];
-  const directRps: number[] = [];
-  const proxyRps: number[] = [];
-  const bareRps: number[] = [];
+  const directLoad: { rps: number; cpuUs: number }[] = [];
+  const proxyLoad: { rps: number; cpuUs: number }[] = [];
+  const bareLoad: { rps: number; cpuUs: number }[] = [];
+  const localLoad: { rps: number; cpuUs: number }[] = [];
+  // Other work on the machine moves every figure: the load average is part of the result.
+  const load: number[] = [];
   try {
     for (let r = 0; r < RUNS; r++) {
+      load.push(loadavg()[0]!);
       direct.push(await fixedRate(stub.url, RATE, FIXED_SECONDS));
       through.push(await fixedRate(proxy.url, RATE, FIXED_SECONDS));
       bareLatency.push(await fixedRate(bare.url, RATE, FIXED_SECONDS));
       localLatency.push(await fixedRate(local.url, RATE, FIXED_SECONDS));
-      directRps.push(await fullLoad(stub.url, CONCURRENCY, LOAD_SECONDS));
-      proxyRps.push(await fullLoad(proxy.url, CONCURRENCY, LOAD_SECONDS));
-      bareRps.push(await fullLoad(bare.url, CONCURRENCY, LOAD_SECONDS));
-      localRps.push(await fullLoad(local.url, CONCURRENCY, LOAD_SECONDS));
+      directLoad.push(await measuredLoad(stub, script));
+      proxyLoad.push(await measuredLoad(proxy, script));
+      bareLoad.push(await measuredLoad(bare, script));
+      localLoad.push(await measuredLoad(local, script));
     }
+    load.push(loadavg()[0]!);
   } finally {
     proxy.kill();
     bare.kill();
     local.kill();
     stub.kill();
   }
+  const rps = (runs: { rps: number }[]) => runs.map((x) => x.rps);
+  const cpu = (runs: { cpuUs: number }[]) => runs.map((x) => x.cpuUs);
+  const tool = WRK ? 'req/s (wrk)' : 'req/s (node:http)';
   return {
     direct_p50_ms: { ...stats(direct.map((d) => d.p50)), unit: 'ms' },
     direct_p99_ms: { ...stats(direct.map((d) => d.p99)), unit: 'ms' },
@@ -368,17 +427,26 @@ async function proxyFigures(kafkaBrokers: string[]): Promise<Figures> {
       target: '<= 2',
     },
     bare_proxy_p99_ms: { ...stats(bareLatency.map((d) => d.p99)), unit: 'ms' },
+    bare_proxy_added_p99_ms: { ...stats(bareLatency.map((t, i) => t.p99 - direct[i]!.p99)), unit: 'ms' },
     proxy_no_kafka_added_p99_ms: { ...stats(localLatency.map((t, i) => t.p99 - direct[i]!.p99)), unit: 'ms' },
-    direct_rps: { ...stats(directRps), unit: 'req/s' },
-    proxy_rps: { ...stats(proxyRps), unit: 'req/s' },
-    bare_proxy_rps: { ...stats(bareRps), unit: 'req/s' },
-    proxy_no_kafka_rps: { ...stats(localRps), unit: 'req/s' },
+    direct_rps: { ...stats(rps(directLoad)), unit: tool },
+    proxy_rps: { ...stats(rps(proxyLoad)), unit: tool },
+    bare_proxy_rps: { ...stats(rps(bareLoad)), unit: tool },
+    proxy_no_kafka_rps: { ...stats(rps(localLoad)), unit: tool },
     proxy_throughput_ratio: {
-      ...stats(proxyRps.map((p, i) => p / directRps[i]!)),
+      ...stats(proxyLoad.map((p, i) => p.rps / directLoad[i]!.rps)),
       unit: 'proxy/direct',
       target: '>= 0.7',
     },
-    bare_proxy_throughput_ratio: { ...stats(bareRps.map((b, i) => b / directRps[i]!)), unit: 'bare/direct' },
+    bare_proxy_throughput_ratio: {
+      ...stats(bareLoad.map((b, i) => b.rps / directLoad[i]!.rps)),
+      unit: 'bare/direct',
+    },
+    stub_cpu_us_per_request: { ...stats(cpu(directLoad)), unit: 'µs' },
+    proxy_cpu_us_per_request: { ...stats(cpu(proxyLoad)), unit: 'µs' },
+    bare_proxy_cpu_us_per_request: { ...stats(cpu(bareLoad)), unit: 'µs' },
+    proxy_no_kafka_cpu_us_per_request: { ...stats(cpu(localLoad)), unit: 'µs' },
+    load_average_1m: { ...stats(load), unit: 'during the runs' },
   };
 }
 

@@ -18,7 +18,7 @@ export interface EmitterOptions {
   sendTimeoutMs: number;
   spool: Spool | null;
   batchSize?: number;
-  /** How long an event may wait for others to share its send (default 5 ms). */
+  /** How long an event may wait for others to share its send (default 50 ms). */
   lingerMs?: number;
 }
 
@@ -59,10 +59,16 @@ export class Emitter {
   private losses = new Map<string, number>();
   private lossTimer: NodeJS.Timeout | null = null;
   private delivered = 0;
+  /** The gauge's child for this role, looked up once rather than per event. */
+  private readonly buffered: { set(n: number): void };
 
   constructor(private readonly o: EmitterOptions) {
+    this.buffered = o.metrics.buffered.labels({ role: o.role });
     this.batchSize = o.batchSize ?? 1000;
-    this.lingerMs = o.lingerMs ?? 5;
+    // A produce request costs the Kafka client about a millisecond of CPU however few events it
+    // carries: at 1,000 requests/s a 5 ms linger made 200 sends/s, more CPU than proxying the
+    // requests. 50 ms makes 20, and is still far below what detection windows notice.
+    this.lingerMs = o.lingerMs ?? 50;
     if (o.spool?.hasPending()) this.schedulePump();
   }
 
@@ -85,7 +91,7 @@ export class Emitter {
         if (this.o.spool) this.spoolLater([message.value as string]);
         else this.lose(1, 'buffer_full');
       } else this.queue.push(message);
-      this.o.metrics.buffered.set({ role: this.o.role }, this.queue.length);
+      this.buffered.set(this.queue.length);
       this.schedulePump();
     } catch (err) {
       this.o.log.error({ err }, 'could not queue an event');
@@ -110,7 +116,7 @@ export class Emitter {
       else this.lose(rest.length, 'shutdown');
     }
     await this.flushSpoolWrites();
-    this.o.metrics.buffered.set({ role: this.o.role }, 0);
+    this.buffered.set(0);
     if (this.lossTimer) {
       clearTimeout(this.lossTimer);
       this.reportLosses();
@@ -125,8 +131,8 @@ export class Emitter {
       this.pumpScheduled = false;
       this.pump();
     };
-    // A send costs far more than an event: wait a few milliseconds (Kafka's linger.ms) so that a
-    // batch gathers, unless one is already full.
+    // A send costs far more than an event: wait (Kafka's linger.ms) so that a batch gathers, unless
+    // one is already full.
     if (this.queue.length >= this.batchSize || this.lingerMs === 0) setImmediate(run);
     else setTimeout(run, this.lingerMs).unref();
   }
@@ -143,7 +149,7 @@ export class Emitter {
 
   private sendQueue(): void {
     const batch = this.queue.splice(0, this.batchSize);
-    this.o.metrics.buffered.set({ role: this.o.role }, this.queue.length);
+    this.buffered.set(this.queue.length);
     this.sending = this.track(
       this.send(batch).then((ok) => {
         if (ok) return;
@@ -209,7 +215,7 @@ export class Emitter {
     if (this.o.spool && this.queue.length > 0) {
       const moved = this.queue.splice(0);
       this.spoolLater(moved.map((m) => m.value as string));
-      this.o.metrics.buffered.set({ role: this.o.role }, 0);
+      this.buffered.set(0);
     }
   }
 
@@ -246,7 +252,7 @@ export class Emitter {
     const room = Math.max(0, this.o.bufferSize - this.queue.length);
     if (room < batch.length) this.lose(batch.length - room, 'buffer_full');
     this.queue = [...batch.slice(0, room), ...this.queue];
-    this.o.metrics.buffered.set({ role: this.o.role }, this.queue.length);
+    this.buffered.set(this.queue.length);
   }
 
   private spoolLater(lines: string[]): void {

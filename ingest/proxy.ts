@@ -261,6 +261,7 @@ class ProxyHandler {
     });
     const up = upstreamReq;
     // Headers and body go out as separate writes: with Nagle's algorithm the body would wait for an ACK.
+    // Per request, not only the agent's noDelay: https.Agent does not pass that on to its TLS sockets.
     up.setNoDelay(true);
     up.setTimeout(this.timeoutMs, () => up.destroy(new UpstreamTimeout()));
     up.on('response', (ures) => {
@@ -354,7 +355,7 @@ function wantsCapture(req: IncomingMessage): boolean {
 function parseBody(chunks: Buffer[], encoding: string | string[] | undefined): unknown {
   if (chunks.length === 0) return null;
   try {
-    let raw = Buffer.concat(chunks);
+    let raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const enc = typeof encoding === 'string' ? encoding.trim().toLowerCase() : '';
     const limit = { maxOutputLength: CAPTURE_BYTES };
     if (enc === 'gzip' || enc === 'x-gzip') raw = zlib.gunzipSync(raw, limit);
@@ -378,16 +379,23 @@ function forwardPath(target: string): string {
   return `/${target}`;
 }
 
-function connectionTokens(raw: string[]): Set<string> {
-  const tokens = new Set<string>();
+/** Header names the Connection header lists: they are hop-by-hop too. Null when there is none. */
+function connectionTokens(raw: string[]): Set<string> | null {
+  let tokens: Set<string> | null = null;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'connection')
+    if (raw[i]!.toLowerCase() === 'connection') {
+      tokens ??= new Set();
       for (const t of raw[i + 1]!.split(',')) tokens.add(t.trim().toLowerCase());
+    }
   }
   return tokens;
 }
 
-/** The client's headers as sent (names, order, repeats), less hop-by-hop ones, with Host naming the upstream. */
+/**
+ * The client's headers as sent (names, order, repeats), less hop-by-hop ones, with Host naming the
+ * upstream. An object, not node:http's flat list: with a list, node fixes the framing when the request
+ * is made, and a POST without a body would go out chunked instead of with Content-Length: 0.
+ */
 export function forwardHeaders(raw: string[], upstreamHost: string): OutgoingHttpHeaders {
   const listed = connectionTokens(raw);
   const out: Record<string, string | string[]> = {};
@@ -395,7 +403,7 @@ export function forwardHeaders(raw: string[], upstreamHost: string): OutgoingHtt
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower) || lower === 'host') continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower) || lower === 'host') continue;
     const value = raw[i + 1]!;
     const seen = names.get(lower);
     if (seen === undefined) {
@@ -416,7 +424,7 @@ export function responseHeaders(raw: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const lower = raw[i]!.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    if (HOP_BY_HOP.has(lower) || listed?.has(lower)) continue;
     out.push(raw[i]!, raw[i + 1]!);
   }
   return out;

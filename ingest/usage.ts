@@ -98,7 +98,8 @@ export class ResponseTap {
   private readonly chunks: Buffer[] = [];
   private size = 0;
   private overflow = false;
-  private readonly sse = new SseUsageReader();
+  /** Only an event stream needs one (its decoder is not free): JSON bodies are parsed at the end. */
+  private readonly sse: SseUsageReader | null;
   private readonly inflater: zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress | null;
   private readonly done: Promise<void>;
   private failed = false;
@@ -110,6 +111,7 @@ export class ResponseTap {
   ) {
     const type = (contentType ?? '').toLowerCase();
     this.kind = type.includes('text/event-stream') ? 'sse' : type.includes('json') ? 'json' : null;
+    this.sse = this.kind === 'sse' ? new SseUsageReader() : null;
     const enc = (contentEncoding ?? '').trim().toLowerCase();
     this.inflater =
       this.kind === null || enc === '' || enc === 'identity'
@@ -165,7 +167,7 @@ export class ResponseTap {
       await this.done;
     }
     if (this.failed) return null;
-    if (this.kind === 'sse') return found(this.sse.end());
+    if (this.sse) return found(this.sse.end());
     if (this.overflow || this.size === 0) return null;
     return usageFromJsonBytes(
       this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size),
@@ -173,7 +175,7 @@ export class ResponseTap {
   }
 
   private take(chunk: Buffer): void {
-    if (this.kind === 'sse') {
+    if (this.sse) {
       this.sse.write(chunk);
       return;
     }
