@@ -27,7 +27,17 @@ const event = fc.record({
     '2026-11-30T12:00:00+0100',
   ),
   durationMs: num,
-  ip: fc.constantFrom('203.0.113.7', '::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '999.1.1.1', '', 'host'),
+  ip: fc.oneof(
+    fc.constantFrom('203.0.113.7', '::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '999.1.1.1', '', 'host'),
+    // Dotted quads and near misses: leading zeros, parts over 255, too few or too many parts.
+    fc
+      .array(fc.oneof(fc.nat(300).map(String), fc.constantFrom('', '00', '01', '007', '0255', '1000', 'a')), {
+        minLength: 1,
+        maxLength: 6,
+      })
+      .map((parts) => parts.join('.')),
+    fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.'), maxLength: 17 }),
+  ),
   userAgent: maybe(str(1024)),
   key: maybe(
     fc.record({
