@@ -1,4 +1,4 @@
-import { apiKey, apiKeyMayStartWith } from './api-keys.js';
+import { apiKey, apiKeyMayStartAt } from './api-keys.js';
 import { bearer } from './bearer.js';
 import { newPass } from './digit-groups.js';
 import { email } from './email.js';
@@ -42,6 +42,15 @@ const AT_COLON = at(urlPassword, ip, secretAssignment);
 const AT_EQUALS = at(secretAssignment);
 const AT_AT = at(email);
 const AT_PHONE_PREFIX = at(phone);
+const BEARER = bit(bearer);
+const JWT = bit(jwt);
+const API_KEY = bit(apiKey);
+const CARD = bit(paymentCard);
+const NATIONAL_ID = bit(nationalId);
+const IP = bit(ip);
+const PHONE = bit(phone);
+const HIGH_ENTROPY = bit(highEntropy);
+const URL_PASSWORD = bit(urlPassword);
 
 export type RedactionCounts = Partial<Record<RedactionType, number>>;
 
@@ -166,23 +175,23 @@ export function mayMatchAtWord(text: string, i: number, j: number, letters: bool
   const first = text.charCodeAt(i);
   const after = text.charCodeAt(j);
   let set = 0;
-  if (len === 6 && (first | 32) === 98 /* b */) set |= bit(bearer);
-  if (first === 101 /* e */ && text.startsWith('eyJ', i)) set |= bit(jwt);
-  if (apiKeyMayStartWith(first)) set |= bit(apiKey);
+  if (len === 6 && (first | 32) === 98 /* b */) set |= BEARER;
+  if (first === 101 /* e */ && text.startsWith('eyJ', i)) set |= JWT;
+  if (apiKeyMayStartAt(text, i)) set |= API_KEY;
   if ((CLS[first]! & DIGIT) !== 0) {
     // Cards, the numeric ids and phone numbers are groups of digits: a word of them, whole.
     if (!letters) {
-      if (len === 4 || len >= 13) set |= bit(paymentCard);
-      if (len === 3 || len === 4 || len === 8) set |= bit(nationalId);
-      if (len === 1 || len === 3 || (first === 48 && len <= 5)) set |= bit(phone);
-    } else if (len > 8 && leadingDigits(text, i, 9) === 8) set |= bit(nationalId); // a DNI: 12345678Z
+      if (len === 4 || len >= 13) set |= CARD;
+      if (len === 3 || len === 4 || len === 8) set |= NATIONAL_ID;
+      if (len === 1 || len === 3 || (first === 48 && len <= 5)) set |= PHONE;
+    } else if (len > 8 && leadingDigits(text, i, 9) === 8) set |= NATIONAL_ID; // a DNI: 12345678Z
   } else if (first === 88 || first === 89 || first === 90 || (CLS[text.charCodeAt(i + 1)]! & UPPER) !== 0)
-    set |= bit(nationalId); // a NIE (X1234567L) or a UK NINO (AB123456C)
+    set |= NATIONAL_ID; // a NIE (X1234567L) or a UK NINO (AB123456C)
   // An address's first part is the whole word (up to four hex digits), then "." or ":".
-  if (len <= 4 && hex && (after === 46 || after === 58)) set |= bit(ip);
+  if (len <= 4 && hex && (after === 46 || after === 58)) set |= IP;
   // A high-entropy token is 20 characters or more, counting base64 symbols joined on either side.
   if (len >= 20 || (CLS[text.charCodeAt(i - 1)]! & B64_SYMBOL) !== 0 || (CLS[after]! & B64_SYMBOL) !== 0)
-    set |= bit(highEntropy);
+    set |= HIGH_ENTROPY;
   return set;
 }
 
@@ -195,8 +204,8 @@ export function mayMatchAtSymbol(text: string, i: number, c: number): number {
     case 58: {
       // ":" starts a password only before one ("scheme://user:pw@"), an address only as "::".
       let set = AT_COLON;
-      if (!(next > 32 && next !== 47)) set &= ~bit(urlPassword);
-      if (next !== 58) set &= ~bit(ip);
+      if (!(next > 32 && next !== 47)) set &= ~URL_PASSWORD;
+      if (next !== 58) set &= ~IP;
       return set;
     }
     case 61: // =
@@ -237,7 +246,7 @@ function plainWord(text: string, i: number, j: number, flags: number): boolean {
   if (first === 101 && text.startsWith('eyJ', i)) return false;
   if (j >= text.length) return true;
   const after = text.charCodeAt(j);
-  if ((after === 45 || after === 95 || after === 46) && apiKeyMayStartWith(first)) return false;
+  if ((after === 45 || after === 95 || after === 46) && apiKeyMayStartAt(text, i)) return false;
   if (after === 58 && (flags & HEX) !== 0 && len <= 4) return false;
   // Plain words that run into an address ("john.doe@…") are fine: e-mail is found at its "@".
   return true;

@@ -53,7 +53,22 @@ const SUFFIXES = [
   'signature',
 ];
 
+/** The last characters of the names and suffixes, either case: most names end otherwise. */
+const LAST = new Uint8Array(128);
+for (const s of [...EXACT, ...SUFFIXES]) {
+  const c = s.charCodeAt(s.length - 1);
+  LAST[c] = 1;
+  LAST[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
+}
+
+function ruledOut(name: string): boolean {
+  const last = name.charCodeAt(name.length - 1);
+  // A non-ASCII last character can lower-case to ASCII (K, the Kelvin sign, to k): not ruled out here.
+  return last < 128 && LAST[last] === 0;
+}
+
 export function isSecretName(name: string): boolean {
+  if (ruledOut(name)) return false;
   const n = name.toLowerCase();
   if (EXACT.has(n)) return true;
   for (const s of SUFFIXES) if (n.length > s.length && n.endsWith(s)) return true;
@@ -62,6 +77,7 @@ export function isSecretName(name: string): boolean {
 
 /** Names that mark a secret in free text: narrower than query names ("code", "key" and "session" are prose words). */
 export function isSecretAssignmentName(name: string): boolean {
+  if (ruledOut(name)) return false;
   const n = name.toLowerCase();
   if (n === 'code' || n === 'key' || n === 'session' || n === 'auth' || n === 'sig' || n === 'pass')
     return false;
