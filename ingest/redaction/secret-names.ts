@@ -61,10 +61,16 @@ for (const s of [...EXACT, ...SUFFIXES]) {
   LAST[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
 }
 
+/**
+ * False when no secret name ends with this character, so a caller can refuse a name before reading
+ * it. A non-ASCII character can lower-case to ASCII (K, the Kelvin sign, to k): it is never refused.
+ */
+export function secretNameMayEndWith(code: number): boolean {
+  return code >= 128 || LAST[code] === 1;
+}
+
 function ruledOut(name: string): boolean {
-  const last = name.charCodeAt(name.length - 1);
-  // A non-ASCII last character can lower-case to ASCII (K, the Kelvin sign, to k): not ruled out here.
-  return last < 128 && LAST[last] === 0;
+  return !secretNameMayEndWith(name.charCodeAt(name.length - 1));
 }
 
 export function isSecretName(name: string): boolean {
