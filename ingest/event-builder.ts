@@ -137,6 +137,47 @@ function dottedQuad(ip: string): boolean {
   return parts === 4;
 }
 
+/**
+ * True for "YYYY-MM-DDTHH:MM:SS.mmm" with "Z" or "±HH:MM", a real date and time: what gatehound
+ * writes (toISOString, the replay's log times), checked without the schema's pattern. Any other
+ * form is left to the schema.
+ */
+function isoMillis(ts: string): boolean {
+  const n = ts.length;
+  if (n !== 24 && n !== 29) return false;
+  if (ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':' || ts[19] !== '.')
+    return false;
+  const year = digitsAt(ts, 0, 4);
+  const month = digitsAt(ts, 5, 2);
+  const day = digitsAt(ts, 8, 2);
+  // NaN (a non-digit) fails every comparison below.
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))) return false;
+  if (!(digitsAt(ts, 11, 2) <= 23 && digitsAt(ts, 14, 2) <= 59 && digitsAt(ts, 17, 2) <= 59)) return false;
+  if (!(digitsAt(ts, 20, 3) >= 0)) return false;
+  if (n === 24) return ts[23] === 'Z';
+  return (
+    (ts[23] === '+' || ts[23] === '-') &&
+    ts[26] === ':' &&
+    digitsAt(ts, 24, 2) <= 23 &&
+    digitsAt(ts, 27, 2) <= 59
+  );
+}
+
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let k = at; k < at + len; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
 const text = (s: unknown, min: number, max: number) =>
   typeof s === 'string' && s.length >= min && s.length <= max;
@@ -148,7 +189,7 @@ const text = (s: unknown, min: number, max: number) =>
  */
 export function problem(e: RequestEvent): string | null {
   if (!text(e.id, 1, 128)) return 'id';
-  if (typeof e.ts !== 'string' || !Timestamp.safeParse(e.ts).success) return 'ts';
+  if (typeof e.ts !== 'string' || !(isoMillis(e.ts) || Timestamp.safeParse(e.ts).success)) return 'ts';
   if (!(typeof e.durationMs === 'number' && e.durationMs >= 0 && e.durationMs <= 86_400_000))
     return 'durationMs';
   if (typeof e.client.ip !== 'string' || !ipValid(e.client.ip)) return 'client.ip';
