@@ -29,7 +29,7 @@ export const DETECTORS: readonly Detector[] = [
   highEntropy,
 ];
 
-/** The detectors tried at an anchor, as a bit set over DETECTORS' indices (lowest bit first = priority order). */
+/** The detectors tried at an anchor, as bits over DETECTORS' indices (the lowest first, as priority goes). */
 const at = (...detectors: Detector[]) => detectors.reduce((set, d) => set | bit(d), 0);
 const bit = (d: Detector) => 1 << DETECTORS.indexOf(d);
 
@@ -166,9 +166,10 @@ function scan(text: string): Redacted {
 
 /**
  * The detectors that can match at the word text[i, j) of letters and digits, given whether it has
- * letters and whether it is all hex digits, as a bit set over DETECTORS' indices. Each test repeats a refusal the detector itself makes from the word's first characters, length and
- * the character after it, so skipping the others changes no result (a property test holds every
- * match to pass its test); most words then ask one detector or none instead of five or seven.
+ * letters and whether it is all hex digits, as a bit set over DETECTORS' indices. Each test repeats
+ * a refusal the detector itself makes from the word's first characters, length and the character
+ * after it, so skipping the others changes no result (a property test holds every match to pass its
+ * test); most words then ask one detector or none instead of five or seven.
  */
 export function mayMatchAtWord(text: string, i: number, j: number, letters: boolean, hex: boolean): number {
   const len = j - i;
