@@ -17,17 +17,44 @@ const num = fc.oneof(
 );
 const maybe = <T>(a: fc.Arbitrary<T>) => fc.oneof(fc.constant(null), a);
 
-const event = fc.record({
-  id: str(128),
-  ts: fc.constantFrom(
+const ts = fc.oneof(
+  fc.constantFrom(
     '2026-11-30T12:00:00.000Z',
     '2026-11-30T12:00:00-07:00',
     '2026-11-30 12:00:00',
     'x',
     '2026-11-30T12:00:00+0100',
   ),
+  // Millisecond times in every field's range and just outside it: leap days, 31 April, hour 24, ±HH:MM.
+  fc
+    .tuple(
+      fc.constantFrom('2024', '2026', '2000', '1900', '0000', '2100', '2400', '9999', '20x6'),
+      fc.constantFrom('00', '01', '02', '04', '09', '11', '12', '13'),
+      fc.constantFrom('00', '01', '28', '29', '30', '31', '32'),
+      fc.constantFrom('00', '09', '19', '23', '24', '2x'),
+      fc.constantFrom('00', '59', '60'),
+      fc.constantFrom('000', '999', '0x0'),
+      fc.constantFrom('Z', 'z', '+00:00', '-07:00', '+23:59', '+24:00', '-07:60', '+0700', '+07:0x', ''),
+    )
+    .map(([y, mo, d, h, mi, ms, off]) => `${y}-${mo}-${d}T${h}:${mi}:${mi}.${ms}${off}`),
+);
+const ip = fc.oneof(
+  fc.constantFrom('203.0.113.7', '::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '999.1.1.1', '', 'host'),
+  // Dotted quads and near misses: leading zeros, parts over 255, too few or too many parts.
+  fc
+    .array(fc.oneof(fc.nat(300).map(String), fc.constantFrom('', '00', '01', '007', '0255', '1000', 'a')), {
+      minLength: 1,
+      maxLength: 6,
+    })
+    .map((parts) => parts.join('.')),
+  fc.string({ unit: fc.constantFrom('0', '1', '2', '5', '9', '.'), maxLength: 17 }),
+);
+
+const event = fc.record({
+  id: str(128),
+  ts,
   durationMs: num,
-  ip: fc.constantFrom('203.0.113.7', '::1', '::ffff:192.0.2.1', 'fe80::1%eth0', '999.1.1.1', '', 'host'),
+  ip,
   userAgent: maybe(str(1024)),
   key: maybe(
     fc.record({
@@ -65,6 +92,16 @@ const event = fc.record({
 });
 
 describe('the direct check of built events', () => {
+  it('agrees with the schema on the time and the address, each alone', () => {
+    fc.assert(
+      fc.property(ts, ip, (t, a) => {
+        for (const e of [requestEvent({ ts: t }), requestEvent({ client: { ip: a, userAgent: null } })])
+          expect(problem(e) === null).toBe(RequestEvent.safeParse(e).success);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('never accepts what the RequestEvent v1 schema rejects', () => {
     fc.assert(
       fc.property(event, (v) => {

@@ -55,16 +55,14 @@ export function buildEvent(r: RequestRecord): Built {
     client: {
       ip: r.clientIp !== null && ipValid(r.clientIp) ? r.clientIp : UNKNOWN_IP,
       userAgent:
-        r.userAgent === null || r.userAgent === ''
-          ? null
-          : userAgents.get(r.userAgent, (ua) => redactText(ua, MAX_USER_AGENT)),
+        r.userAgent === null || r.userAgent === '' ? null : userAgents.get(r.userAgent, redactUserAgent),
     },
     key:
       r.key === null ? null : r.key.ref === undefined ? { id: r.key.id } : { id: r.key.id, ref: r.key.ref },
     http: {
       method: normaliseMethod(r.method),
       path: redactPath(path),
-      query: query === null || query === '' ? null : capped(redactQuery(query).query, MAX_QUERY),
+      query: query === null || query === '' ? null : redactQueryText(query),
       status: r.status,
       requestBytes: whole(r.requestBytes) ?? 0,
       responseBytes: whole(r.responseBytes) ?? 0,
@@ -106,12 +104,78 @@ const OUTCOMES = new Set(GatewayOutcome.options);
 const validIps = new Map<string, boolean>();
 
 function ipValid(ip: string): boolean {
+  if (dottedQuad(ip)) return true;
   const known = validIps.get(ip);
   if (known !== undefined) return known;
   const ok = IpAddress.safeParse(ip).success;
   if (validIps.size >= 10_000) validIps.clear();
   validIps.set(ip, ok);
   return ok;
+}
+
+/**
+ * True for an IPv4 address as the schema's pattern takes it (four parts 0–255, no leading zeros):
+ * most addresses, checked without the schema or a cache. Anything else is left to the schema.
+ */
+function dottedQuad(ip: string): boolean {
+  const n = ip.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let k = 0; k <= n; k++) {
+    const c = k < n ? ip.charCodeAt(k) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255 || ++parts > 4) return false;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57 && !(digits === 1 && value === 0) && digits < 3) {
+      value = value * 10 + c - 48;
+      digits++;
+    } else return false;
+  }
+  return parts === 4;
+}
+
+/**
+ * True for "YYYY-MM-DDTHH:MM:SS.mmm" with "Z" or "±HH:MM", a real date and time: what gatehound
+ * writes (toISOString, the replay's log times), checked without the schema's pattern. Any other
+ * form is left to the schema.
+ */
+function isoMillis(ts: string): boolean {
+  const n = ts.length;
+  if (n !== 24 && n !== 29) return false;
+  if (ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':' || ts[19] !== '.')
+    return false;
+  const year = digitsAt(ts, 0, 4);
+  const month = digitsAt(ts, 5, 2);
+  const day = digitsAt(ts, 8, 2);
+  // NaN (a non-digit) fails every comparison below.
+  if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))) return false;
+  if (!(digitsAt(ts, 11, 2) <= 23 && digitsAt(ts, 14, 2) <= 59 && digitsAt(ts, 17, 2) <= 59)) return false;
+  if (!(digitsAt(ts, 20, 3) >= 0)) return false;
+  if (n === 24) return ts[23] === 'Z';
+  return (
+    (ts[23] === '+' || ts[23] === '-') &&
+    ts[26] === ':' &&
+    digitsAt(ts, 24, 2) <= 23 &&
+    digitsAt(ts, 27, 2) <= 59
+  );
+}
+
+function digitsAt(s: string, at: number, len: number): number {
+  let v = 0;
+  for (let k = at; k < at + len; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
@@ -125,7 +189,7 @@ const text = (s: unknown, min: number, max: number) =>
  */
 export function problem(e: RequestEvent): string | null {
   if (!text(e.id, 1, 128)) return 'id';
-  if (typeof e.ts !== 'string' || !Timestamp.safeParse(e.ts).success) return 'ts';
+  if (typeof e.ts !== 'string' || !(isoMillis(e.ts) || Timestamp.safeParse(e.ts).success)) return 'ts';
   if (!(typeof e.durationMs === 'number' && e.durationMs >= 0 && e.durationMs <= 86_400_000))
     return 'durationMs';
   if (typeof e.client.ip !== 'string' || !ipValid(e.client.ip)) return 'client.ip';
@@ -178,13 +242,16 @@ export function splitTarget(target: string): { path: string; query: string | nul
 }
 
 /**
- * Paths and user agents repeat (a few routes, a few SDK versions): their redactions are kept for
- * the last few thousand distinct values instead of being worked out per request.
+ * Paths, short queries and user agents repeat (a few routes, `?api-version=…`, a few SDK versions):
+ * their redactions are kept for the last few thousand distinct values instead of being worked out
+ * per request.
  */
 class Memo {
   private readonly map = new Map<string, string>();
   constructor(private readonly max: number) {}
   get(key: string, make: (k: string) => string): string {
+    // Long values are rarely repeats, and would make the memo hold megabytes.
+    if (key.length > 512) return make(key);
     let v = this.map.get(key);
     if (v === undefined) {
       v = make(key);
@@ -195,10 +262,11 @@ class Memo {
   }
 }
 const paths = new Memo(4096);
+const queries = new Memo(4096);
 const userAgents = new Memo(1024);
 
 function redactPath(path: string): string {
-  return path.length > 512 ? redactPathNow(path) : paths.get(path, redactPathNow);
+  return paths.get(path, redactPathNow);
 }
 
 function redactPathNow(path: string): string {
@@ -216,11 +284,24 @@ function redactPathNow(path: string): string {
   return capped(out.startsWith('/') ? out : `/${out}`, MAX_PATH);
 }
 
+function redactQueryText(query: string): string {
+  return queries.get(query, redactQueryNow);
+}
+
+function redactQueryNow(query: string): string {
+  return capped(redactQuery(query).query, MAX_QUERY);
+}
+
+function redactUserAgent(ua: string): string {
+  return redactText(ua, MAX_USER_AGENT);
+}
+
 function redactText(text: string, max: number): string {
   return capped(redact(text).text, max);
 }
 
 function normaliseMethod(method: string): string {
+  if (METHOD.test(method)) return method;
   const m = method
     .toUpperCase()
     .replace(/[^A-Z]/g, '')
@@ -260,7 +341,7 @@ export function redactEvent(e: RequestEvent): RequestEvent {
     http: {
       ...e.http,
       path: redactPath(e.http.path),
-      query: e.http.query === null ? null : capped(redactQuery(e.http.query).query, MAX_QUERY),
+      query: e.http.query === null ? null : redactQueryText(e.http.query),
     },
     prompt,
   };

@@ -51,7 +51,36 @@ export interface ReplayProgress {
  * its file, line number and reason. Event ids derive from the input's name, first line and line
  * number, so replaying a file again writes the same ids (consumers dedupe), never new ones.
  */
-export async function replay(runtime: Runtime, options: ReplayOptions): Promise<ReplayProgress> {
+export function replay(runtime: Runtime, options: ReplayOptions): Promise<ReplayProgress> {
+  if (options.sink) return replayInto(runtime, options, { take: (e) => e, deliver: options.sink });
+  const topic = runtime.config.kafka.topics.requests;
+  // Retried while the bus is away; a sink is the caller's own code and is called once.
+  return replayInto<OutgoingMessage>(runtime, options, {
+    // Serialised as read: a batch waiting for its send holds one string per event, not its objects.
+    take: (e) => ({ key: eventKey(e), value: JSON.stringify(e) }),
+    deliver: (messages) =>
+      sendWithRetry(() => runtime.bus.send(topic, messages), {
+        giveUpAfterMs: options.busWaitMs ?? BUS_WAIT_MS,
+        onRetry: (err, attempt, delayMs) => {
+          if (attempt === 0)
+            runtime.log.warn({ err: (err as Error).message, topic }, 'the bus refused a batch; retrying');
+          else runtime.log.debug({ attempt, delayMs }, 'still retrying the batch');
+        },
+      }),
+  });
+}
+
+/** Where events go: what a batch holds per event, and how a batch is handed over. */
+interface Destination<T> {
+  take(event: RequestEvent): T;
+  deliver(batch: T[]): Promise<void>;
+}
+
+async function replayInto<T>(
+  runtime: Runtime,
+  options: ReplayOptions,
+  destination: Destination<T>,
+): Promise<ReplayProgress> {
   const { bus, config, clock } = runtime;
   const topic = config.kafka.topics.requests;
   const metrics = ingestMetrics(runtime.metrics);
@@ -76,24 +105,10 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
     line: 0,
     trustProxy: config.gateway.trustProxy,
   };
-  let batch: RequestEvent[] = [];
+  let batch: T[] = [];
   let dead: DeadLetterInput[] = [];
   let inFlight: Promise<void> = Promise.resolve();
   let lastReport = 0;
-
-  // Retried while the bus is away; a sink is the caller's own code and is called once.
-  const toTopic = (events: RequestEvent[]) => {
-    const messages: OutgoingMessage[] = events.map((e) => ({ key: eventKey(e), value: JSON.stringify(e) }));
-    return sendWithRetry(() => bus.send(topic, messages), {
-      giveUpAfterMs: options.busWaitMs ?? BUS_WAIT_MS,
-      onRetry: (err, attempt, delayMs) => {
-        if (attempt === 0)
-          runtime.log.warn({ err: (err as Error).message, topic }, 'the bus refused a batch; retrying');
-        else runtime.log.debug({ attempt, delayMs }, 'still retrying the batch');
-      },
-    });
-  };
-  const deliver = options.sink ?? toTopic;
 
   const send = async () => {
     const events = batch;
@@ -104,7 +119,7 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
     await inFlight;
     inFlight = (async () => {
       if (events.length > 0) {
-        await deliver(events);
+        await destination.deliver(events);
         p.produced += events.length;
         runtime.metrics.produced.inc({ role: 'replay', topic }, events.length);
         metrics.replayLines.inc({ format, result: 'produced' }, events.length);
@@ -141,7 +156,7 @@ export async function replay(runtime: Runtime, options: ReplayOptions): Promise<
       ];
     }
     for (const r of results) {
-      if (r.ok) batch.push(r.event);
+      if (r.ok) batch.push(destination.take(r.event));
       else {
         p.rejected++;
         dead.push({

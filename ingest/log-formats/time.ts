@@ -41,8 +41,10 @@ export function parseTimeLocal(s: string): LogTime | null {
   const sec = digits(s, 18, 2);
   const sign = s[21] === '-' ? -1 : s[21] === '+' ? 1 : 0;
   const off = digits(s, 22, 2) * 60 + digits(s, 24, 2);
-  if (month === undefined || sign === 0 || [day, year, h, m, sec, off].some(Number.isNaN)) return null;
-  if (day < 1 || day > 31 || h > 23 || m > 59 || sec > 60) return null;
+  if (month === undefined || sign === 0) return null;
+  // Written so that NaN (a non-digit) fails: it fails every comparison.
+  const inRange = day >= 1 && day <= 31 && h <= 23 && m <= 59 && sec <= 60 && h >= 0 && m >= 0 && sec >= 0;
+  if (!(inRange && year >= 0 && off >= 0)) return null;
   const offset = sign * off;
   return { ms: Date.UTC(year, month, day, h, m, sec) - offset * 60_000, offset };
 }
@@ -71,22 +73,41 @@ export function parseEpochMillis(v: unknown): LogTime | null {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? { ms: Math.round(v), offset: 0 } : null;
 }
 
-let lastMs = Number.NaN;
-let lastOffset = 0;
-let lastText = '';
+const DAY_MS = 86_400_000;
+/** The largest time a Date holds, either side of 1970. */
+const MAX_TIME = 8.64e15;
+const TWO = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const THREE = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
 
-/** ISO-8601 in the log's own offset: "2000-10-10T13:55:36.000-07:00". Lines of one second share it. */
+// The day's "YYYY-MM-DDT" comes from Date once per day; the time of day is arithmetic (Date and
+// toISOString per line cost more than the rest of a line's parse).
+let dayStart = Number.NaN;
+let dayPrefix = '';
+let suffixOffset = 0;
+let suffix = 'Z';
+
+/** ISO-8601 in the log's own offset: "2000-10-10T13:55:36.000-07:00". */
 export function formatLogTime(t: LogTime): string {
-  if (t.ms === lastMs && t.offset === lastOffset) return lastText;
-  lastMs = t.ms;
-  lastOffset = t.offset;
-  lastText = format(t);
-  return lastText;
-}
-
-function format(t: LogTime): string {
-  if (t.offset === 0) return new Date(t.ms).toISOString();
-  const local = new Date(t.ms + t.offset * 60_000).toISOString().slice(0, -1);
-  const a = Math.abs(t.offset);
-  return `${local}${t.offset < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  // As Date does: a fraction of a millisecond is cut off, and an invalid time throws a RangeError.
+  const local = Math.trunc(t.ms + t.offset * 60_000);
+  if (!(Math.abs(local) <= MAX_TIME)) throw new RangeError('Invalid time value');
+  if (!(local >= dayStart && local < dayStart + DAY_MS)) {
+    dayStart = local - (((local % DAY_MS) + DAY_MS) % DAY_MS);
+    dayPrefix = new Date(dayStart).toISOString().slice(0, -13);
+  }
+  if (t.offset !== suffixOffset) {
+    const a = Math.abs(t.offset);
+    suffixOffset = t.offset;
+    suffix =
+      t.offset === 0
+        ? 'Z'
+        : `${t.offset < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+  }
+  let rest = local - dayStart;
+  const ms = rest % 1000;
+  rest = (rest - ms) / 1000;
+  const sec = rest % 60;
+  rest = (rest - sec) / 60;
+  const min = rest % 60;
+  return `${dayPrefix}${TWO[(rest - min) / 60]}:${TWO[min]}:${TWO[sec]}.${THREE[ms]}${suffix}`;
 }

@@ -65,9 +65,15 @@ for (const p of PROVIDERS) {
   BY_FIRST.set(c, [...(BY_FIRST.get(c) ?? []), p]);
 }
 
-/** True when a key of some provider can start with this character. */
-export function apiKeyMayStartWith(code: number): boolean {
-  return BY_FIRST.has(code);
+/** The first two characters of every prefix, as c0 * 128 + c1 (all prefixes are ASCII). */
+const FIRST_TWO = new Uint8Array(128 * 128);
+for (const p of PROVIDERS) FIRST_TWO[p.prefix.charCodeAt(0) * 128 + p.prefix.charCodeAt(1)] = 1;
+
+/** True when a key of some provider can start at `i`: its first two characters begin a prefix. */
+export function apiKeyMayStartAt(text: string, i: number): boolean {
+  const c0 = text.charCodeAt(i);
+  const c1 = text.charCodeAt(i + 1);
+  return c0 < 128 && c1 < 128 && FIRST_TWO[c0 * 128 + c1] === 1;
 }
 
 export const apiKey: Detector = {

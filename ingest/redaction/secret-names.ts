@@ -53,7 +53,28 @@ const SUFFIXES = [
   'signature',
 ];
 
+/** The last characters of the names and suffixes, either case: most names end otherwise. */
+const LAST = new Uint8Array(128);
+for (const s of [...EXACT, ...SUFFIXES]) {
+  const c = s.charCodeAt(s.length - 1);
+  LAST[c] = 1;
+  LAST[String.fromCharCode(c).toUpperCase().charCodeAt(0)] = 1;
+}
+
+/**
+ * False when no secret name ends with this character, so a caller can refuse a name before reading
+ * it. A non-ASCII character can lower-case to ASCII (K, the Kelvin sign, to k): it is never refused.
+ */
+export function secretNameMayEndWith(code: number): boolean {
+  return code >= 128 || LAST[code] === 1;
+}
+
+function ruledOut(name: string): boolean {
+  return !secretNameMayEndWith(name.charCodeAt(name.length - 1));
+}
+
 export function isSecretName(name: string): boolean {
+  if (ruledOut(name)) return false;
   const n = name.toLowerCase();
   if (EXACT.has(n)) return true;
   for (const s of SUFFIXES) if (n.length > s.length && n.endsWith(s)) return true;
@@ -62,6 +83,7 @@ export function isSecretName(name: string): boolean {
 
 /** Names that mark a secret in free text: narrower than query names ("code", "key" and "session" are prose words). */
 export function isSecretAssignmentName(name: string): boolean {
+  if (ruledOut(name)) return false;
   const n = name.toLowerCase();
   if (n === 'code' || n === 'key' || n === 'session' || n === 'auth' || n === 'sig' || n === 'pass')
     return false;
