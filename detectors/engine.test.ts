@@ -40,6 +40,21 @@ describe('Engine', () => {
     expect(second).toEqual(first);
   });
 
+  it('scores an event produced twice once, also across a snapshot: a batch resent whole changes nothing', () => {
+    const config = DetectorsConfig.parse({});
+    const whole = runAll(new Engine('key', specs, config), attack);
+    const engine = new Engine('key', specs, config);
+    // The spike's first 200 events arrive twice, right after their first copies.
+    const doubled = [...attack.slice(0, 800), ...attack.slice(600, 800)];
+    const first = runAll(engine, doubled);
+    expect(engine.duplicates).toBe(200);
+    const resumed = new Engine('key', specs, config);
+    resumed.restore(decodeState<EngineSnapshot>(encodeState(engine.snapshot())));
+    const rest = runAll(resumed, [...attack.slice(700, 800), ...attack.slice(800)]);
+    expect(resumed.duplicates).toBe(100);
+    expect([...first, ...rest]).toEqual(whole);
+  });
+
   it('bounds its entities: the least recently active are evicted and counted', () => {
     const engine = new Engine('ip', specs, DetectorsConfig.parse({ maxEntities: 100 }));
     runAll(

@@ -8,6 +8,7 @@ import { Seasonality } from './baselines/seasonality.js';
 import type { AnyDetectorSpec, DetectorContext, Stage, WindowMeta } from './detector.js';
 import { EntityTable, type Entry } from './entity-table.js';
 import { findingId } from './finding-id.js';
+import { RecentIds } from './recent-ids.js';
 
 const MAX_SAMPLES = 5;
 const SEASON_WINDOW_MS = 60_000;
@@ -21,7 +22,8 @@ interface Slot {
   ctx: DetectorContext<unknown>;
 }
 
-export type Observed = { late: true } | { late: false; findings: Finding[] };
+/** A duplicate (an event id among the recent ones) changes nothing and yields nothing. */
+export type Observed = { late: true } | { late: false; findings: Finding[]; duplicate?: true };
 
 /**
  * Runs the detectors of one stage over the events of one partition, on event time. Pure apart from
@@ -35,6 +37,8 @@ export class Engine {
   /** Highest event time seen: the watermark is this minus the allowed lateness. */
   maxTs = 0;
   late = 0;
+  duplicates = 0;
+  private recent: RecentIds;
   private seasonWindow = -1;
   private seasonCount = 0;
   private seasonFactor = 1;
@@ -45,6 +49,7 @@ export class Engine {
     specs: AnyDetectorSpec[],
     private readonly config: DetectorsConfig,
   ) {
+    this.recent = new RecentIds(config.recentEventIds);
     this.slots = specs
       .filter((s) => s.stage === stage)
       .map((spec) => {
@@ -56,11 +61,17 @@ export class Engine {
   }
 
   observe(event: RequestEvent): Observed {
+    // A second copy is a duplicate even when it arrives late (a batch resent behind newer ones).
+    if (this.recent.has(event.id)) {
+      this.duplicates++;
+      return { late: false, findings: [], duplicate: true };
+    }
     const ts = Date.parse(event.ts);
     if (ts < this.maxTs - this.config.allowedLatenessMs) {
       this.late++;
       return { late: true };
     }
+    this.recent.add(event.id);
     if (ts > this.maxTs) this.maxTs = ts;
     this.countSeason(ts);
     const findings: Finding[] = [];
@@ -137,6 +148,7 @@ export class Engine {
       stage: this.stage,
       maxTs: this.maxTs,
       season: this.season.toJSON(),
+      recentIds: this.recent.toJSON(),
       detectors: this.slots.map((slot) => ({
         name: slot.spec.name,
         population: slot.ctx.population.toJSON(),
@@ -148,6 +160,7 @@ export class Engine {
   restore(snapshot: EngineSnapshot): void {
     this.maxTs = Math.max(this.maxTs, snapshot.maxTs);
     this.season = Seasonality.fromJSON(snapshot.season);
+    if (snapshot.recentIds) this.recent = RecentIds.fromJSON(snapshot.recentIds, this.config.recentEventIds);
     for (const saved of snapshot.detectors) {
       const slot = this.slots.find((s) => s.spec.name === saved.name);
       if (!slot) continue;
@@ -163,6 +176,8 @@ export interface EngineSnapshot {
   stage: Stage;
   maxTs: number;
   season: ReturnType<Seasonality['toJSON']>;
+  /** Absent in snapshots older than the deduplication. */
+  recentIds?: string[];
   detectors: { name: string; population: number[]; entities: (readonly [string, WindowMeta, unknown])[] }[];
 }
 

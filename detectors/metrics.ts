@@ -7,6 +7,7 @@ export class DetectorMetrics {
   readonly entities: Gauge<'stage'>;
   readonly evicted: Gauge<'stage'>;
   readonly late: Gauge<'stage'>;
+  readonly duplicates: Gauge<'stage'>;
   readonly batchSeconds: Histogram<'stage'>;
 
   constructor(metrics: Metrics) {
@@ -28,6 +29,11 @@ export class DetectorMetrics {
     this.late = metrics.gauge({
       name: 'gatehound_late_events',
       help: 'Events dropped as later than the allowed lateness, by stage',
+      labelNames: ['stage'],
+    });
+    this.duplicates = metrics.gauge({
+      name: 'gatehound_duplicate_events',
+      help: 'Events dropped as a second copy of a recent event id, by stage',
       labelNames: ['stage'],
     });
     this.batchSeconds = metrics.histogram({

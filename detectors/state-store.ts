@@ -12,6 +12,14 @@ interface Manifest {
   chunks: number;
   /** Offset of the last event the snapshot includes. */
   offset: string;
+  /** Address stage: per key partition, the offset of the last re-keyed event the snapshot includes. */
+  lanes?: Record<string, number>;
+}
+
+export interface SavedState {
+  snapshot: EngineSnapshot;
+  offset: string;
+  lanes?: Record<string, number>;
 }
 
 /**
@@ -28,7 +36,13 @@ export class StateStore {
     private readonly topic: string,
   ) {}
 
-  async save(stage: Stage, partition: number, snapshot: EngineSnapshot, offset: string): Promise<void> {
+  async save(
+    stage: Stage,
+    partition: number,
+    snapshot: EngineSnapshot,
+    offset: string,
+    lanes?: Record<string, number>,
+  ): Promise<void> {
     const text = encodeState(snapshot);
     const snapshotId = randomUUID();
     const chunks: OutgoingMessage[] = [];
@@ -37,7 +51,7 @@ export class StateStore {
     }
     await this.bus.send(this.topic, chunks);
     const base = `${stage}:${partition}`;
-    const manifest: Manifest = { snapshotId, chunks: chunks.length, offset };
+    const manifest: Manifest = { snapshotId, chunks: chunks.length, offset, lanes };
     await this.bus.send(this.topic, [{ key: base, value: JSON.stringify(manifest) }]);
     const old = this.previous.get(base);
     if (old) {
@@ -51,10 +65,7 @@ export class StateStore {
   }
 
   /** The latest complete snapshot of each wanted partition of a stage. */
-  async load(
-    stage: Stage,
-    partitions: number[],
-  ): Promise<Map<number, { snapshot: EngineSnapshot; offset: string }>> {
+  async load(stage: Stage, partitions: number[]): Promise<Map<number, SavedState>> {
     const wanted = new Set(partitions.map((p) => `${stage}:${p}`));
     const manifests = new Map<string, Manifest>();
     const chunks = new Map<string, string>();
@@ -76,7 +87,7 @@ export class StateStore {
     });
     await caughtUp;
     await sub.stop();
-    const out = new Map<number, { snapshot: EngineSnapshot; offset: string }>();
+    const out = new Map<number, SavedState>();
     for (const [base, manifest] of manifests) {
       const parts: string[] = [];
       for (let n = 0; n < manifest.chunks; n++) {
@@ -89,6 +100,7 @@ export class StateStore {
       out.set(Number(base.split(':')[1]), {
         snapshot: decodeState<EngineSnapshot>(parts.join('')),
         offset: manifest.offset,
+        lanes: manifest.lanes,
       });
     }
     return out;

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../infra/bus/index.js';
 import { MemoryBus } from '../infra/bus/memory.js';
+import { partitionFor } from '../infra/bus/partitioner.js';
 import { GatehoundError } from '../infra/errors.js';
 import { Config } from '../schemas/config.js';
+import type { Finding } from '../schemas/finding.js';
+import { simulate } from '../simulator/index.js';
 import { DetectHarness } from '../test/helpers/detect-harness.js';
 import { overrideScanner } from '../test/helpers/override-scanner.js';
 import { spike, stuffing } from '../test/helpers/scenarios.js';
 import { keyIdFor } from '../test/helpers/traffic.js';
 import { waitFor } from '../test/helpers/wait.js';
+import { detectOffline } from './offline.js';
 import { detectorRegistry } from './registry.js';
 import { startDetector } from './worker.js';
 
@@ -65,12 +69,12 @@ describe('detector worker', () => {
   it('scores a retried batch once: findings whose send failed are sent on the retry, not scored away', async () => {
     const findingIds = async (failures: number, expected = 1) => {
       const config = Config.parse({ kafka: { partitions: 3 } });
-      const bus = new FlakyBus(config.kafka, config.kafka.topics.findings, failures);
+      const bus = new FailingBus(config.kafka, config.kafka.topics.findings, 'refused', failures);
       const h = await new DetectHarness(config, bus).start();
       const worker = await startDetector(h.rt, { specs });
       await h.send(stuffing);
       await waitFor('every event scored', async () => (await h.consumed()) >= stuffing.length, 20_000);
-      await waitFor('the refused sends to be retried', () => bus.refused === failures, 20_000);
+      await waitFor('the refused sends to be retried', () => bus.failed === failures, 20_000);
       await waitFor('the findings', () => h.findings.length >= expected, 20_000);
       await worker.stop();
       await h.close();
@@ -80,25 +84,70 @@ describe('detector worker', () => {
     expect(clean.length).toBeGreaterThan(0);
     expect(await findingIds(2, clean.length)).toEqual(clean);
   });
+
+  it('address stage: one key partition far behind the others in event time, and re-keyed events sent twice, give the findings of an undisturbed run', async () => {
+    const config = Config.parse({ kafka: { partitions: 3 }, detectors: { laneWaitMs: 5000 } });
+    const { events } = simulate({ hours: 1, users: 60, attacksPerType: 3 });
+    const reference = detectOffline(events, specs, config.detectors, 3);
+    // Acknowledgements of re-keyed sends lost: the key stage sends those events again.
+    const bus = new FailingBus(config.kafka, config.kafka.topics.requestsByIp, 'ackLost', 6, 2);
+    const h = await new DetectHarness(config, bus).start();
+    const worker = await startDetector(h.rt, { specs });
+    // Every key partition is heard from, then partition 0 falls an hour of event time behind the others.
+    const lagging = events.filter((e) => partitionFor(e.key?.id ?? e.client.ip, 3, () => 0) === 0);
+    const head = events.slice(0, 300);
+    await h.send(head);
+    await waitFor('the first events scored', async () => (await h.consumed()) >= head.length);
+    const behind = new Set(lagging);
+    const rest = events.slice(head.length);
+    const ahead = rest.filter((e) => !behind.has(e));
+    await h.send(ahead);
+    await waitFor(
+      'the other partitions scored',
+      async () => (await h.consumed()) >= head.length + ahead.length,
+    );
+    await h.send(rest.filter((e) => behind.has(e)));
+    await waitFor('every event scored', async () => (await h.consumed()) >= events.length, 20_000);
+    const ipIds = reference.filter((f) => f.subject.kind === 'ip').map((f) => f.id);
+    expect(ipIds.length).toBeGreaterThan(0);
+    await waitFor(
+      'the address findings',
+      () => ipIds.every((id) => h.findings.some((f) => f.id === id)),
+      20_000,
+    );
+    await worker.stop();
+    await h.close();
+    expect(bus.failed).toBe(6);
+    const judged = (fs: Finding[]) =>
+      [...new Map(fs.map((f) => [f.id, `${f.id} ${f.evidence.observed}`])).values()].sort();
+    expect(judged(h.findings)).toEqual(judged(reference));
+  }, 60_000);
 });
 
-/** Refuses the first sends to one topic, as a broker that went away would. */
-class FlakyBus extends MemoryBus {
-  refused = 0;
+/**
+ * Fails sends to one topic as a broker would: `refused` before delivering them (it went away), or
+ * `ackLost` after (its acknowledgement never came). Every `every`-th send fails, `times` in all.
+ */
+class FailingBus extends MemoryBus {
+  failed = 0;
+  private sends = 0;
 
   constructor(
     config: ConstructorParameters<typeof MemoryBus>[0],
-    private readonly flakyTopic: string,
-    private readonly failures: number,
+    private readonly failingTopic: string,
+    private readonly how: 'refused' | 'ackLost',
+    private readonly times: number,
+    private readonly every = 1,
   ) {
     super(config);
   }
 
   override async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
-    if (topic === this.flakyTopic && this.refused < this.failures) {
-      this.refused++;
-      throw new GatehoundError('BUS_SEND_FAILED', 'broker away');
-    }
-    return super.send(topic, messages);
+    const fail =
+      topic === this.failingTopic && this.sends++ % this.every === this.every - 1 && this.failed < this.times;
+    if (fail) this.failed++;
+    if (fail && this.how === 'refused') throw new GatehoundError('BUS_SEND_FAILED', 'broker away');
+    await super.send(topic, messages);
+    if (fail) throw new GatehoundError('BUS_SEND_FAILED', 'acknowledgement lost');
   }
 }

@@ -1,4 +1,4 @@
-import type { Batch, OutgoingMessage, Subscription } from '../infra/bus/index.js';
+import type { Batch, GroupSubscription, OutgoingMessage } from '../infra/bus/index.js';
 import { type DeadLetterInput, DeadLetterWriter } from '../infra/dead-letter.js';
 import type { RunningRole, Runtime } from '../infra/runtime.js';
 import type { Finding } from '../schemas/finding.js';
@@ -6,6 +6,7 @@ import { REQUEST_EVENT_SCHEMA, RequestEvent } from '../schemas/request-event.js'
 import { decodeJson } from '../schemas/validate.js';
 import type { AnyDetectorSpec, Stage } from './detector.js';
 import { Engine } from './engine.js';
+import { LaneMerge } from './lane-merge.js';
 import { DetectorMetrics } from './metrics.js';
 import { StateStore } from './state-store.js';
 
@@ -17,8 +18,10 @@ export interface DetectorWorkerOptions {
 
 /**
  * The detect role: a thin shell around the engines. Per batch: decode (bad events to the dead-letter
- * topic), score, produce findings (and, in the key stage, the events re-keyed by address), and only
- * when Kafka has acknowledged all of it let the bus commit the batch's offsets.
+ * topic), score, produce findings (and, in the key stage, the events re-keyed by address, each with
+ * its key partition and offset). The address stage puts those back in event-time order across key
+ * partitions and drops re-sends. A partition's offsets are committed only with a snapshot of its
+ * state, taken once everything it scored was acknowledged: scoring is exactly once per stage.
  */
 export async function startDetector(rt: Runtime, options: DetectorWorkerOptions): Promise<RunningRole> {
   const { config, bus, log } = rt;
@@ -34,40 +37,52 @@ export async function startDetector(rt: Runtime, options: DetectorWorkerOptions)
     runner.startSnapshots();
     stages.push(runner);
   }
-  const subscriptions: Subscription[] = [];
+  const subscriptions: GroupSubscription[] = [];
   for (const runner of stages) {
-    subscriptions.push(
-      await bus.consume({
-        groupId: `${prefix}-${runner.stage}`,
-        topics: [runner.stage === 'key' ? topics.requests : topics.requestsByIp],
-        fromBeginning: true,
-        // Engines are per partition, so partitions can be scored side by side while sends are in flight.
-        concurrency: config.kafka.partitions,
-        onAssignment: (tps) => runner.assign(tps.map((tp) => tp.partition)),
-        onBatch: (batch) => runner.process(batch),
-      }),
-    );
+    const subscription = await bus.consume({
+      groupId: `${prefix}-${runner.stage}`,
+      topics: [runner.topic],
+      fromBeginning: true,
+      // Offsets go with the state snapshots, so a restart neither skips a record's effect nor doubles it.
+      commits: 'manual',
+      // Engines are per partition, so partitions can be scored side by side while sends are in flight.
+      concurrency: config.kafka.partitions,
+      onAssignment: (tps) => runner.assign(tps.map((tp) => tp.partition)),
+      onBatch: (batch) => runner.process(batch),
+    });
+    runner.attach(subscription);
+    subscriptions.push(subscription);
   }
   rt.metrics.up.set({ role: 'detect' }, 1);
   log.info({ groups: stages.map((s) => `${prefix}-${s.stage}`) }, 'detector started');
   return {
     name: 'detect',
     stop: async () => {
-      for (const s of subscriptions) await s.stop();
+      // Snapshots first, while the members can still commit what they make durable.
       for (const runner of stages) await runner.snapshotAll();
+      for (const s of subscriptions) await s.stop();
       rt.metrics.up.set({ role: 'detect' }, 0);
     },
   };
 }
 
+/** A re-keyed event: where it came from in the key stage, so the address stage can order and dedupe. */
+type RoutedEvent = RequestEvent & { via: { partition: number; offset: number } };
+
 /**
  * The address stage reads only what the key stage wrote after validating it: parsing is enough,
  * and a record that is not ours still ends in the dead-letter topic rather than in a detector.
  */
-function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RequestEvent>> {
+function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RoutedEvent>> {
   try {
-    const value = JSON.parse(raw?.toString('utf8') ?? 'null') as RequestEvent | null;
-    if (value?.schema === REQUEST_EVENT_SCHEMA && typeof value.ts === 'string' && value.client?.ip)
+    const value = JSON.parse(raw?.toString('utf8') ?? 'null') as RoutedEvent | null;
+    if (
+      value?.schema === REQUEST_EVENT_SCHEMA &&
+      typeof value.ts === 'string' &&
+      value.client?.ip &&
+      Number.isSafeInteger(value.via?.partition) &&
+      Number.isSafeInteger(value.via?.offset)
+    )
       return { ok: true, value };
     return { ok: false, code: 'EVENT_INVALID', reason: 'not a re-keyed RequestEvent of the key stage' };
   } catch {
@@ -82,23 +97,41 @@ interface Unsent {
   bad: DeadLetterInput[];
 }
 
+/** An address-stage record waiting in the lane merge, with its own offset for the commit. */
+interface Held {
+  event: RequestEvent;
+  offset: bigint;
+}
+
+/** The merge buffers at most this many records per partition; beyond it, it releases regardless. */
+const MERGE_MAX_BUFFERED = 50_000;
+/** A partition with no batch for this long is snapshotted (and committed) without waiting for the interval. */
+const QUIET_MS = 1000;
+/** How often the runner releases what the lane merges let go and looks for snapshots due. */
+const TICK_MS = 100;
+
 class StageRunner {
   private readonly engines = new Map<number, Engine>();
   private readonly restoring = new Map<number, Promise<void>>();
   private readonly lastOffset = new Map<number, string>();
   /**
-   * The last offset each engine has observed: a record at or below it is already in the engine's
-   * state and is not observed again, whether its batch is retried after a failed send or delivered
-   * again after a consumer restart. This is what makes scoring exactly once per worker.
+   * The last offset each partition has taken in: a record at or below it is already in the engine's
+   * state (or, in the address stage, in its lane merge) and is not taken again, whether its batch is
+   * retried after a failed send or delivered again after a consumer restart.
    */
   private readonly observed = new Map<number, bigint>();
   private readonly unsent = new Map<number, Unsent>();
-  private lastSnapshot = new Map<number, number>();
-  /** Partitions scored since their last snapshot, and those with a batch being scored now. */
+  /** Address stage: events put back in event-time order across the key partitions, deduplicated. */
+  private readonly merges = new Map<number, LaneMerge<Held>>();
+  private readonly lastSnapshot = new Map<number, number>();
+  private readonly lastBatch = new Map<number, number>();
+  /** Partitions scored since their last snapshot. */
   private readonly dirty = new Set<number>();
-  private readonly busy = new Set<number>();
+  /** One piece of work per partition at a time: a batch, a release of the merge, a snapshot. */
+  private readonly queues = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
-  private readonly saving = new Map<number, Promise<void>>();
+  private subscription: GroupSubscription | null = null;
+  private loggedLate = 0;
 
   constructor(
     readonly stage: Stage,
@@ -109,6 +142,16 @@ class StageRunner {
     private readonly state: StateStore,
   ) {}
 
+  get topic(): string {
+    const { topics } = this.rt.config.kafka;
+    return this.stage === 'key' ? topics.requests : topics.requestsByIp;
+  }
+
+  /** Offsets are committed through this subscription, each time a snapshot makes them durable. */
+  attach(subscription: GroupSubscription): void {
+    this.subscription = subscription;
+  }
+
   /** New partitions get their engine back from the state topic before their first batch is scored. */
   assign(partitions: number[]): void {
     const owned = new Set(partitions);
@@ -117,7 +160,10 @@ class StageRunner {
       // The next owner scores these records again from the committed offset and the last snapshot.
       this.engines.delete(p);
       this.observed.delete(p);
+      this.lastOffset.delete(p);
       this.unsent.delete(p);
+      this.merges.delete(p);
+      this.dirty.delete(p);
     }
     const fresh = partitions.filter((p) => !this.engines.has(p) && !this.restoring.has(p));
     if (fresh.length === 0) return;
@@ -130,6 +176,8 @@ class StageRunner {
             engine.restore(snap.snapshot);
             // A snapshot is taken after its records' outputs were acknowledged: they are done.
             this.observed.set(p, BigInt(snap.offset));
+            this.lastOffset.set(p, snap.offset);
+            this.merges.get(p)?.restore(snap.lanes ?? {});
           }
           this.engines.set(p, engine);
           this.lastSnapshot.set(p, this.rt.clock.now());
@@ -144,6 +192,7 @@ class StageRunner {
       },
     );
     for (const p of fresh) {
+      if (this.stage === 'ip') this.merges.set(p, this.newMerge());
       this.restoring.set(
         p,
         restore.finally(() => this.restoring.delete(p)),
@@ -151,44 +200,74 @@ class StageRunner {
     }
   }
 
-  async process(batch: Batch): Promise<void> {
-    this.busy.add(batch.partition);
-    try {
-      await this.score(batch);
-    } finally {
-      this.busy.delete(batch.partition);
-    }
+  process(batch: Batch): Promise<void> {
+    this.lastBatch.set(batch.partition, this.rt.clock.now());
+    return this.exclusive(batch.partition, () => this.score(batch.partition, batch.messages));
   }
 
   /**
-   * Snapshots what changed every `snapshotIntervalMs`, also when no batch comes: a worker that
-   * goes quiet after the last events of an attack's build-up must still leave its state behind.
+   * Every tick: releases what the lane merges now let go (a lane waited for long enough), and
+   * snapshots what changed once `snapshotIntervalMs` passed or the partition went quiet, also when
+   * no batch comes: a worker that goes quiet after an attack's build-up must leave its state behind,
+   * and its offsets are committed only with a snapshot.
    */
   startSnapshots(): void {
     this.timer = setInterval(() => {
+      const now = this.rt.clock.now();
+      const interval = this.rt.config.detectors.snapshotIntervalMs;
+      const failed = (what: string) => (err: unknown) =>
+        this.rt.log.error({ err, stage: this.stage }, `${what} failed; retried on a later tick`);
+      for (const [p, merge] of this.merges)
+        if (merge.buffered > 0 && !this.queues.has(p))
+          this.exclusive(p, () => this.score(p, [])).catch(failed('scoring what the merge released'));
       for (const p of [...this.dirty]) {
-        const engine = this.engines.get(p);
-        if (!engine || this.busy.has(p)) continue;
-        this.saveSnapshot(p, engine).catch((err: unknown) =>
-          this.rt.log.error({ err, stage: this.stage }, 'snapshot failed'),
-        );
+        if (this.queues.has(p)) continue;
+        const quiet = now - (this.lastBatch.get(p) ?? 0) >= QUIET_MS;
+        if (!quiet && now - (this.lastSnapshot.get(p) ?? 0) < interval) continue;
+        this.exclusive(p, () => this.writeSnapshot(p)).catch(failed('snapshot'));
       }
-    }, this.rt.config.detectors.snapshotIntervalMs);
+    }, TICK_MS);
     this.timer.unref();
   }
 
-  private async score(batch: Batch): Promise<void> {
+  /** Stops the timer and snapshots every partition, committing their offsets. */
+  async snapshotAll(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    for (const p of this.engines.keys()) await this.exclusive(p, () => this.writeSnapshot(p));
+  }
+
+  private exclusive(partition: number, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(partition) ?? Promise.resolve();
+    const next = previous.then(work);
+    // The queue itself never rejects: each caller handles its own work's failure.
+    const tracked: Promise<void> = next.then(
+      () => this.dequeue(partition, tracked),
+      () => this.dequeue(partition, tracked),
+    );
+    this.queues.set(partition, tracked);
+    return next;
+  }
+
+  private dequeue(partition: number, done: Promise<void>): void {
+    if (this.queues.get(partition) === done) this.queues.delete(partition);
+  }
+
+  private async score(partition: number, messages: Batch['messages']): Promise<void> {
+    // A release of the merge queued just before the partition was taken away.
+    if (messages.length === 0 && !this.engines.has(partition)) return;
     const started = performance.now();
-    const engine = await this.engineFor(batch.partition);
+    const engine = await this.engineFor(partition);
     const { config } = this.rt;
-    const unsent = this.unsent.get(batch.partition) ?? { findings: [], routed: [], bad: [] };
-    this.unsent.set(batch.partition, unsent);
+    const unsent = this.unsent.get(partition) ?? { findings: [], routed: [], bad: [] };
+    this.unsent.set(partition, unsent);
     const { findings, routed, bad } = unsent;
-    const done = this.observed.get(batch.partition);
-    for (const m of batch.messages) {
+    const merge = this.merges.get(partition);
+    const done = this.observed.get(partition);
+    let scored = 0;
+    for (const m of messages) {
       const offset = BigInt(m.offset);
       if (done !== undefined && offset <= done) continue;
-      this.observed.set(batch.partition, offset);
+      this.observed.set(partition, offset);
       const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeRouted(m.value);
       if (!decoded.ok) {
         bad.push({
@@ -200,11 +279,22 @@ class StageRunner {
         continue;
       }
       const event = decoded.value;
-      const result = engine.observe(event);
-      if (!result.late) for (const f of result.findings) findings.push(f);
+      if (merge) {
+        const { via, ...rest } = event as RoutedEvent;
+        const ts = Date.parse(event.ts);
+        merge.push({ lane: via.partition, sourceOffset: via.offset, ts, item: { event: rest, offset } });
+        continue;
+      }
+      scored++;
+      // A duplicate is not re-keyed either: the address stage has its first copy.
+      if (!observeInto(engine, event, findings)) continue;
       // The address stage needs no prompt text: it never leaves the key stage.
-      if (this.stage === 'key')
-        routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null }) });
+      const via = { partition, offset: Number(m.offset) };
+      routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null, via }) });
+    }
+    for (const r of merge?.release(this.rt.clock.now()) ?? []) {
+      scored++;
+      observeInto(engine, r.item.event, findings);
     }
     const produced = [...findings];
     // Each output is forgotten once acknowledged, so a retry sends again only what failed.
@@ -214,30 +304,25 @@ class StageRunner {
         this.rt.bus.send(config.kafka.topics.requestsByIp, routed).then(() => void routed.splice(0)),
       );
     if (findings.length) {
-      const messages = findings.map((f) => ({
+      const out = findings.map((f) => ({
         key: `${f.subject.kind}:${f.subject.id}`,
         value: JSON.stringify(f),
       }));
-      sends.push(
-        this.rt.bus.send(config.kafka.topics.findings, messages).then(() => void findings.splice(0)),
-      );
+      sends.push(this.rt.bus.send(config.kafka.topics.findings, out).then(() => void findings.splice(0)));
     }
     await Promise.all(sends);
-    this.unsent.delete(batch.partition);
+    // Taken away (and maybe given back, restored from its snapshot) while the sends were in flight:
+    // this engine is gone, and its offsets must not be claimed by the one that replaced it.
+    if (this.engines.get(partition) !== engine) return;
+    this.unsent.delete(partition);
     const role = 'detect' as const;
-    this.rt.metrics.consumed.inc({ role, topic: batch.topic }, batch.messages.length);
+    if (messages.length) this.rt.metrics.consumed.inc({ role, topic: this.topic }, messages.length);
     if (produced.length)
       this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, produced.length);
     for (const f of produced) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
-    this.lastOffset.set(batch.partition, batch.messages[batch.messages.length - 1]!.offset);
-    this.dirty.add(batch.partition);
+    if (messages.length) this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
+    if (messages.length || scored) this.dirty.add(partition);
     this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
-    await this.maybeSnapshot(batch.partition, engine);
-  }
-
-  async snapshotAll(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    for (const [p, engine] of this.engines) await this.saveSnapshot(p, engine);
   }
 
   private async engineFor(partition: number): Promise<Engine> {
@@ -253,38 +338,50 @@ class StageRunner {
     return engine;
   }
 
-  private async maybeSnapshot(partition: number, engine: Engine): Promise<void> {
-    const now = this.rt.clock.now();
-    if (now - (this.lastSnapshot.get(partition) ?? 0) < this.rt.config.detectors.snapshotIntervalMs) return;
-    await this.saveSnapshot(partition, engine);
+  /**
+   * The offset a snapshot can claim: the last record taken in, or in the address stage the one
+   * before the oldest record still waiting in the merge (those are not in the state yet).
+   */
+  private durableOffset(partition: number): string | undefined {
+    const last = this.lastOffset.get(partition);
+    let waiting: bigint | null = null;
+    for (const held of this.merges.get(partition)?.pending() ?? [])
+      if (waiting === null || held.offset < waiting) waiting = held.offset;
+    return waiting === null ? last : (waiting - 1n).toString();
   }
 
   /**
-   * One save at a time per partition: two interleaved saves could leave the manifest naming the
-   * snapshot whose chunks the other one tombstoned.
+   * Saves the partition's state, then commits its offset: a restarted worker resumes from the
+   * snapshot and reads again exactly what came after it, so no record's effect is lost or doubled.
    */
-  private saveSnapshot(partition: number, engine: Engine): Promise<void> {
-    const previous = this.saving.get(partition) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.writeSnapshot(partition, engine));
-    this.saving.set(partition, next);
-    return next;
-  }
-
-  private async writeSnapshot(partition: number, engine: Engine): Promise<void> {
-    const offset = this.lastOffset.get(partition);
+  private async writeSnapshot(partition: number): Promise<void> {
+    const engine = this.engines.get(partition);
+    const offset = this.durableOffset(partition);
     // The engine holds records whose outputs are not acknowledged: a snapshot now would claim them as done.
-    if (offset === undefined || this.unsent.has(partition)) return;
+    if (!engine || offset === undefined || this.unsent.has(partition)) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
     this.dirty.delete(partition);
-    await this.state.save(this.stage, partition, engine.snapshot(), offset);
+    const lanes = this.merges.get(partition)?.releasedOffsets();
+    await this.state.save(this.stage, partition, engine.snapshot(), offset, lanes);
+    if (this.engines.has(partition) && BigInt(offset) >= 0n)
+      await this.subscription
+        ?.commit([{ topic: this.topic, partition, offset }])
+        .catch((err: unknown) => this.rt.log.warn({ err, stage: this.stage, partition }, 'commit failed'));
     let entities = 0;
     let evicted = 0;
     let late = 0;
+    let duplicates = 0;
     for (const e of this.engines.values()) {
       entities += e.entities;
       evicted += e.evicted;
       late += e.late;
+      duplicates += e.duplicates;
     }
+    this.metrics.duplicates.set({ stage: this.stage }, duplicates);
+    // Dropped events are a loss of coverage an operator must be able to see, not only graph.
+    if (late > this.loggedLate)
+      this.rt.log.warn({ stage: this.stage, late, since: late - this.loggedLate }, 'events dropped as late');
+    this.loggedLate = late;
     this.metrics.entities.set({ stage: this.stage }, entities);
     this.metrics.evicted.set({ stage: this.stage }, evicted);
     this.metrics.late.set({ stage: this.stage }, late);
@@ -293,4 +390,22 @@ class StageRunner {
   private newEngine(): Engine {
     return new Engine(this.stage, this.specs, this.rt.config.detectors);
   }
+
+  private newMerge(): LaneMerge<Held> {
+    // Every key partition is a lane from the start: on a cold start they send their first records
+    // at slightly different moments, and the first must not run ahead of the others.
+    return new LaneMerge({
+      waitMs: this.rt.config.detectors.laneWaitMs,
+      maxBuffered: MERGE_MAX_BUFFERED,
+      lanes: this.rt.config.kafka.partitions,
+    });
+  }
+}
+
+/** Scores one event, adding its findings; false for a duplicate. */
+function observeInto(engine: Engine, event: RequestEvent, findings: Finding[]): boolean {
+  const result = engine.observe(event);
+  if (result.late) return true;
+  for (const f of result.findings) findings.push(f);
+  return !result.duplicate;
 }

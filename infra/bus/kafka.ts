@@ -96,6 +96,9 @@ export class KafkaBus implements Bus {
         messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
       });
     } catch (err) {
+      // kafkajs wraps a non-retriable protocol error, keeping it as the cause.
+      const e = err as { type?: string; cause?: { type?: string } };
+      if (PRODUCER_STATE_LOST.has(e.type ?? e.cause?.type ?? '')) this.dropProducer(producer);
       throw new GatehoundError(
         'BUS_SEND_FAILED',
         `could not produce ${messages.length} message(s) to ${topic}`,
@@ -104,6 +107,19 @@ export class KafkaBus implements Bus {
         },
       );
     }
+  }
+
+  /**
+   * A broker that restarted without the idempotent producer's state refuses its sequence numbers for
+   * good (kafkajs never resets them): the next send starts a fresh producer, with a new id. The
+   * refused batch is sent again by the caller, so what the old producer had written may be there twice.
+   */
+  private dropProducer(producer: Producer): void {
+    if (this.producer !== producer) return;
+    this.log.warn("the broker refused the producer's sequence numbers; starting a new producer");
+    this.producer = null;
+    this.producerReady = null;
+    void producer.disconnect().catch(() => undefined);
   }
 
   async consume(options: ConsumeOptions): Promise<GroupSubscription> {
@@ -401,6 +417,13 @@ export function kafkaClientConfig(config: Config['kafka'], log: Logger): KafkaCo
     },
   };
 }
+
+/** Errors after which an idempotent producer's sequence numbers are never accepted again. */
+const PRODUCER_STATE_LOST = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
 
 /** Kafka commits name the next record to read; a Position names the last one handled. */
 function nextOffset(p: Position): { topic: string; partition: number; offset: string } {

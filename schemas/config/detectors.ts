@@ -76,10 +76,21 @@ export const DetectorsConfig = z.strictObject({
   maxEntities: count(200_000).describe(
     'entities per detector and partition; the least recently seen are evicted beyond it',
   ),
+  recentEventIds: count(20_000).describe(
+    'event ids remembered per partition and stage: an event produced twice within them (a replay ' +
+      'batch sent again after a broker failure) is scored once',
+  ),
   /** Event time after which an idle entity is forgotten. */
   entityIdleMs: ms(6 * 3_600_000),
-  /** How often partition state is snapshotted to the state topic (wall clock). */
+  /**
+   * How often partition state is snapshotted to the state topic (wall clock). Offsets are committed
+   * with each snapshot, so this is also how much a restarted worker reads and scores again.
+   */
   snapshotIntervalMs: ms(10_000),
+  laneWaitMs: ms(1000).describe(
+    'how long the address stage waits for a key partition that sent nothing while others did, ' +
+      'before scoring without it (wall clock): events are scored in event-time order across key partitions',
+  ),
   volumeSpike: VolumeSpike.prefault({}),
   probing: Probing.prefault({}),
   authFailureBurst: AuthFailureBurst.prefault({}),
