@@ -43,6 +43,7 @@ describe('lane merge (address stage, event time across key partitions)', () => {
     expect(m.release(5000)).toEqual([]); // the wait starts when lane 1 first holds the merge back
     expect(m.release(5999)).toEqual([]);
     expect(items(m.release(6000))).toEqual(['0@10']);
+    expect(m.waitedOut).toBe(1);
     m.push(rec(0, 2, 20));
     expect(items(m.release(6001))).toEqual(['0@20']); // lane 1 still silent: not waited for again
     m.push(rec(1, 1, 30));
@@ -89,6 +90,7 @@ describe('lane merge (address stage, event time across key partitions)', () => {
     for (let i = 1; i <= 4; i++) m.push(rec(0, i, 10 * i));
     expect(items(m.release(1))).toEqual(['0@10']);
     expect(m.buffered).toBe(3);
+    expect(m.overflowed).toBe(1);
     expect([...m.pending()]).toEqual(['0@20', '0@30', '0@40']);
   });
 });

@@ -32,6 +32,9 @@ interface Lane<T> {
 export class LaneMerge<T> {
   private readonly lanes = new Map<number, Lane<T>>();
   private count = 0;
+  /** Records released out of order: past the buffer cap, or past a lane that was waited for in vain. */
+  overflowed = 0;
+  waitedOut = 0;
 
   /** `lanes`: how many key partitions there are; each is waited for from the start. */
   constructor(private readonly options: { waitMs: number; maxBuffered: number; lanes?: number }) {
@@ -70,7 +73,9 @@ export class LaneMerge<T> {
       }
       if (!next) break;
       const record = next.queue[next.head]!;
-      if (this.count <= this.options.maxBuffered && this.heldBack(record.ts, now)) break;
+      const overflowing = this.count > this.options.maxBuffered;
+      if (overflowing) this.overflowed++;
+      else if (this.heldBack(record.ts, now)) break;
       next.head++;
       next.released = record.sourceOffset;
       this.count--;
@@ -103,11 +108,14 @@ export class LaneMerge<T> {
   /** Whether an empty lane, not yet at `ts`, holds the merge back (starting its wait if it was not). */
   private heldBack(ts: number, now: number): boolean {
     let held = false;
+    let expired = false;
     for (const lane of this.lanes.values()) {
       if (lane.head < lane.queue.length || lane.maxTs >= ts) continue;
       lane.waitingSince ??= now;
       if (now - lane.waitingSince < this.options.waitMs) held = true;
+      else expired = true;
     }
+    if (!held && expired) this.waitedOut++;
     return held;
   }
 

@@ -34,7 +34,7 @@ export async function startDetector(rt: Runtime, options: DetectorWorkerOptions)
   const stages: StageRunner[] = [];
   for (const stage of ['key', 'ip'] as const) {
     const runner = new StageRunner(stage, rt, options.specs, metrics, dlq, state);
-    runner.startSnapshots();
+    runner.startTicking();
     stages.push(runner);
   }
   const subscriptions: GroupSubscription[] = [];
@@ -211,7 +211,7 @@ class StageRunner {
    * no batch comes: a worker that goes quiet after an attack's build-up must leave its state behind,
    * and its offsets are committed only with a snapshot.
    */
-  startSnapshots(): void {
+  startTicking(): void {
     this.timer = setInterval(() => {
       const now = this.rt.clock.now();
       const interval = this.rt.config.detectors.snapshotIntervalMs;
@@ -378,9 +378,18 @@ class StageRunner {
       duplicates += e.duplicates;
     }
     this.metrics.duplicates.set({ stage: this.stage }, duplicates);
-    // Dropped events are a loss of coverage an operator must be able to see, not only graph.
-    if (late > this.loggedLate)
-      this.rt.log.warn({ stage: this.stage, late, since: late - this.loggedLate }, 'events dropped as late');
+    // Dropped events are a loss of coverage an operator must be able to see, not only graph; the
+    // merge's counts say whether its buffer cap or its wait for a silent key partition let them through.
+    if (late > this.loggedLate) {
+      let overflowed = 0;
+      let waitedOut = 0;
+      for (const m of this.merges.values()) {
+        overflowed += m.overflowed;
+        waitedOut += m.waitedOut;
+      }
+      const since = late - this.loggedLate;
+      this.rt.log.warn({ stage: this.stage, late, since, overflowed, waitedOut }, 'events dropped as late');
+    }
     this.loggedLate = late;
     this.metrics.entities.set({ stage: this.stage }, entities);
     this.metrics.evicted.set({ stage: this.stage }, evicted);
