@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { redactEvent } from '../../ingest/event-builder.js';
 import type { RequestEvent } from '../../schemas/request-event.js';
 import type { Roles } from './roles.js';
@@ -38,9 +39,23 @@ export async function simulatedFile(roles: Roles, count: number): Promise<string
   }
 }
 
-/** The file's events parsed and redacted as `replay --format jsonl` does: what the topic holds. */
+/**
+ * The file's events parsed and redacted as `replay --format jsonl` does: what the topic holds. Read
+ * in chunks, since a million events are more than one string can hold.
+ */
 export function* eventsOf(file: string): Generator<RequestEvent> {
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line !== '') yield redactEvent(JSON.parse(line) as RequestEvent);
+  const fd = openSync(file, 'r');
+  const chunk = Buffer.alloc(16 * 1024 * 1024);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) {
+      const lines = (rest + decoder.write(chunk.subarray(0, n))).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) if (line !== '') yield redactEvent(JSON.parse(line) as RequestEvent);
+    }
+    if (rest !== '') yield redactEvent(JSON.parse(rest) as RequestEvent);
+  } finally {
+    closeSync(fd);
   }
 }
