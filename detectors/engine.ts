@@ -60,13 +60,13 @@ export class Engine {
       .filter((s) => s.config.enabled);
   }
 
-  observe(event: RequestEvent): Observed {
+  /** `ts` is `event.ts` parsed, for a caller that has parsed it already. */
+  observe(event: RequestEvent, ts = Date.parse(event.ts)): Observed {
     // A second copy is a duplicate even when it arrives late (a batch resent behind newer ones).
     if (this.recent.has(event.id)) {
       this.duplicates++;
       return { late: false, findings: [], duplicate: true };
     }
-    const ts = Date.parse(event.ts);
     if (ts < this.maxTs - this.config.allowedLatenessMs) {
       this.late++;
       return { late: true };

@@ -7,19 +7,21 @@ import { decodeState, encodeState } from './state-codec.js';
 /** Kafka's default message limit is 1 MB; chunks stay well below it. */
 const CHUNK_CHARS = 512 * 1024;
 
-interface Manifest {
-  snapshotId: string;
-  chunks: number;
+/** What a snapshot includes of its partition's records. */
+interface Reach {
   /** Offset of the last event the snapshot includes. */
   offset: string;
   /** Address stage: per key partition, the offset of the last re-keyed event the snapshot includes. */
   lanes?: Record<string, number>;
 }
 
-export interface SavedState {
+interface Manifest extends Reach {
+  snapshotId: string;
+  chunks: number;
+}
+
+export interface SavedState extends Reach {
   snapshot: EngineSnapshot;
-  offset: string;
-  lanes?: Record<string, number>;
 }
 
 /**

@@ -263,7 +263,6 @@ class StageRunner {
     const { findings, routed, bad } = unsent;
     const merge = this.merges.get(partition);
     const done = this.observed.get(partition);
-    let scored = 0;
     for (const m of messages) {
       const offset = BigInt(m.offset);
       if (done !== undefined && offset <= done) continue;
@@ -280,22 +279,20 @@ class StageRunner {
       }
       const event = decoded.value;
       if (merge) {
-        const { via, ...rest } = event as RoutedEvent;
+        // `via` stays on the event: no detector reads it, and copying the event without it costs more.
+        const { via } = event as RoutedEvent;
         const ts = Date.parse(event.ts);
-        merge.push({ lane: via.partition, sourceOffset: via.offset, ts, item: { event: rest, offset } });
+        merge.push({ lane: via.partition, sourceOffset: via.offset, ts, item: { event, offset } });
         continue;
       }
-      scored++;
       // A duplicate is not re-keyed either: the address stage has its first copy.
-      if (!observeInto(engine, event, findings)) continue;
+      if (!observeInto(engine, event, Date.parse(event.ts), findings)) continue;
       // The address stage needs no prompt text: it never leaves the key stage.
       const via = { partition, offset: Number(m.offset) };
       routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null, via }) });
     }
-    for (const r of merge?.release(this.rt.clock.now()) ?? []) {
-      scored++;
-      observeInto(engine, r.item.event, findings);
-    }
+    const released = merge?.release(this.rt.clock.now()) ?? [];
+    for (const r of released) observeInto(engine, r.item.event, r.ts, findings);
     const produced = [...findings];
     // Each output is forgotten once acknowledged, so a retry sends again only what failed.
     const sends: Promise<void>[] = [this.dlq.write(bad).then(() => void bad.splice(0))];
@@ -321,7 +318,7 @@ class StageRunner {
       this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, produced.length);
     for (const f of produced) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
     if (messages.length) this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
-    if (messages.length || scored) this.dirty.add(partition);
+    if (messages.length || released.length) this.dirty.add(partition);
     this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
   }
 
@@ -412,8 +409,8 @@ class StageRunner {
 }
 
 /** Scores one event, adding its findings; false for a duplicate. */
-function observeInto(engine: Engine, event: RequestEvent, findings: Finding[]): boolean {
-  const result = engine.observe(event);
+function observeInto(engine: Engine, event: RequestEvent, ts: number, findings: Finding[]): boolean {
+  const result = engine.observe(event, ts);
   if (result.late) return true;
   for (const f of result.findings) findings.push(f);
   return !result.duplicate;

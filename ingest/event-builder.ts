@@ -7,6 +7,7 @@ import {
   RequestEvent,
 } from '../schemas/request-event.js';
 import { describeIssues } from '../schemas/validate.js';
+import { digits } from './log-formats/time.js';
 import { addCounts, redact, redactQuery } from './redaction/index.js';
 
 /** What an entry point knows about one request, before normalisation and redaction. */
@@ -147,30 +148,17 @@ function isoMillis(ts: string): boolean {
   if (n !== 24 && n !== 29) return false;
   if (ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':' || ts[19] !== '.')
     return false;
-  const year = digitsAt(ts, 0, 4);
-  const month = digitsAt(ts, 5, 2);
-  const day = digitsAt(ts, 8, 2);
+  const year = digits(ts, 0, 4);
+  const month = digits(ts, 5, 2);
+  const day = digits(ts, 8, 2);
   // NaN (a non-digit) fails every comparison below.
   if (!(year >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))) return false;
-  if (!(digitsAt(ts, 11, 2) <= 23 && digitsAt(ts, 14, 2) <= 59 && digitsAt(ts, 17, 2) <= 59)) return false;
-  if (!(digitsAt(ts, 20, 3) >= 0)) return false;
+  if (!(digits(ts, 11, 2) <= 23 && digits(ts, 14, 2) <= 59 && digits(ts, 17, 2) <= 59)) return false;
+  if (!(digits(ts, 20, 3) >= 0)) return false;
   if (n === 24) return ts[23] === 'Z';
   return (
-    (ts[23] === '+' || ts[23] === '-') &&
-    ts[26] === ':' &&
-    digitsAt(ts, 24, 2) <= 23 &&
-    digitsAt(ts, 27, 2) <= 59
+    (ts[23] === '+' || ts[23] === '-') && ts[26] === ':' && digits(ts, 24, 2) <= 23 && digits(ts, 27, 2) <= 59
   );
-}
-
-function digitsAt(s: string, at: number, len: number): number {
-  let v = 0;
-  for (let k = at; k < at + len; k++) {
-    const d = s.charCodeAt(k) - 48;
-    if (d < 0 || d > 9) return Number.NaN;
-    v = v * 10 + d;
-  }
-  return v;
 }
 
 function daysIn(year: number, month: number): number {

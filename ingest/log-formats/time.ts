@@ -20,7 +20,8 @@ const MONTHS: Record<string, number> = {
   Dec: 11,
 };
 
-function digits(s: string, at: number, n: number): number {
+/** The number the `n` digits at `at` spell; NaN when one is not a digit (NaN fails every comparison). */
+export function digits(s: string, at: number, n: number): number {
   let v = 0;
   for (let k = at; k < at + n; k++) {
     const c = s.charCodeAt(k) - 48;

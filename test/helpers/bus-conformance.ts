@@ -124,35 +124,29 @@ export function describeBusConformance(name: string, makeBus: () => Promise<Test
         t,
         Array.from({ length: 30 }, (_, i) => ({ key: 'k', value: `m-${i}` })),
       );
+      const member = (got: BusMessage[]) =>
+        bus.consume({
+          groupId,
+          topics: [t],
+          fromBeginning: true,
+          commits: 'manual',
+          onBatch: async (b) => void got.push(...b.messages),
+        });
       const first: BusMessage[] = [];
-      const sub1 = await bus.consume({
-        groupId,
-        topics: [t],
-        fromBeginning: true,
-        commits: 'manual',
-        onBatch: async (b) => {
-          first.push(...b.messages);
-        },
-      });
+      const sub1 = await member(first);
       await waitFor('all 30 handled', () => first.length >= 30);
       const tenth = first[9]!;
       await sub1.commit([{ topic: t, partition: tenth.partition, offset: tenth.offset }]);
       await sub1.stop();
 
-      const second: string[] = [];
-      const sub2 = await bus.consume({
-        groupId,
-        topics: [t],
-        fromBeginning: true,
-        commits: 'manual',
-        onBatch: async (b) => {
-          second.push(...b.messages.map((m) => m.value!.toString()));
-        },
-      });
+      const second: BusMessage[] = [];
+      const sub2 = await member(second);
       await waitFor('the 20 after the commit', () => second.length >= 20);
       await new Promise((r) => setTimeout(r, 300));
       await sub2.stop();
-      expect(second).toEqual(Array.from({ length: 20 }, (_, i) => `m-${i + 10}`));
+      expect(second.map((m) => m.value!.toString())).toEqual(
+        Array.from({ length: 20 }, (_, i) => `m-${i + 10}`),
+      );
     });
 
     it('reports the partitions a member is assigned', async () => {
