@@ -7,12 +7,18 @@ import { decodeState, encodeState } from './state-codec.js';
 /** Kafka's default message limit is 1 MB; chunks stay well below it. */
 const CHUNK_CHARS = 512 * 1024;
 
+/** Address stage: where its merge of the key partitions stood. */
+export interface LaneReach {
+  /** Per key partition, the offset of the last re-keyed event the snapshot includes. */
+  lanes?: Record<string, number>;
+  /** The key partitions that had said they were idle. */
+  idleLanes?: number[];
+}
+
 /** What a snapshot includes of its partition's records. */
-interface Reach {
+interface Reach extends LaneReach {
   /** Offset of the last event the snapshot includes. */
   offset: string;
-  /** Address stage: per key partition, the offset of the last re-keyed event the snapshot includes. */
-  lanes?: Record<string, number>;
 }
 
 interface Manifest extends Reach {
@@ -43,7 +49,7 @@ export class StateStore {
     partition: number,
     snapshot: EngineSnapshot,
     offset: string,
-    lanes?: Record<string, number>,
+    lanes: LaneReach = {},
   ): Promise<void> {
     const text = encodeState(snapshot);
     const snapshotId = randomUUID();
@@ -53,7 +59,7 @@ export class StateStore {
     }
     await this.bus.send(this.topic, chunks);
     const base = `${stage}:${partition}`;
-    const manifest: Manifest = { snapshotId, chunks: chunks.length, offset, lanes };
+    const manifest: Manifest = { snapshotId, chunks: chunks.length, offset, ...lanes };
     await this.bus.send(this.topic, [{ key: base, value: JSON.stringify(manifest) }]);
     const old = this.previous.get(base);
     if (old) {
@@ -103,6 +109,7 @@ export class StateStore {
         snapshot: decodeState<EngineSnapshot>(parts.join('')),
         offset: manifest.offset,
         lanes: manifest.lanes,
+        idleLanes: manifest.idleLanes,
       });
     }
     return out;

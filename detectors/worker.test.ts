@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OutgoingMessage } from '../infra/bus/index.js';
+import type { ConsumeOptions, GroupSubscription, OutgoingMessage } from '../infra/bus/index.js';
 import { MemoryBus } from '../infra/bus/memory.js';
 import { partitionFor } from '../infra/bus/partitioner.js';
 import { GatehoundError } from '../infra/errors.js';
@@ -85,7 +85,7 @@ describe('detector worker', () => {
     expect(await findingIds(2, clean.length)).toEqual(clean);
   });
 
-  it('address stage: one key partition far behind the others in event time, and re-keyed events sent twice, give the findings of an undisturbed run', async () => {
+  it('address stage: one key partition far behind the others in consumption, and re-keyed events sent twice, give the findings of an undisturbed run', async () => {
     const config = Config.parse({ kafka: { partitions: 3 }, detectors: { laneWaitMs: 5000 } });
     const { events } = simulate({ hours: 1, users: 60, attacksPerType: 3 });
     const reference = detectOffline(events, specs, config.detectors, 3);
@@ -93,20 +93,18 @@ describe('detector worker', () => {
     const bus = new FailingBus(config.kafka, config.kafka.topics.requestsByIp, 'ackLost', 6, 2);
     const h = await new DetectHarness(config, bus).start();
     const worker = await startDetector(h.rt, { specs });
-    // Every key partition is heard from, then partition 0 falls an hour of event time behind the others.
-    const lagging = events.filter((e) => partitionFor(e.key?.id ?? e.client.ip, 3, () => 0) === 0);
+    // Every key partition is heard from, then the key stage stops reading partition 0 while it reads
+    // the others to the end: an hour of event time behind them.
     const head = events.slice(0, 300);
     await h.send(head);
     await waitFor('the first events scored', async () => (await h.consumed()) >= head.length);
-    const behind = new Set(lagging);
-    const rest = events.slice(head.length);
-    const ahead = rest.filter((e) => !behind.has(e));
-    await h.send(ahead);
-    await waitFor(
-      'the other partitions scored',
-      async () => (await h.consumed()) >= head.length + ahead.length,
-    );
-    await h.send(rest.filter((e) => behind.has(e)));
+    bus.hold(config.kafka.topics.requests, 0);
+    await h.send(events.slice(head.length));
+    const ahead = events.filter((e) => partitionFor(e.key?.id ?? e.client.ip, 3, () => 0) !== 0).length;
+    await waitFor('the other partitions scored', async () => (await h.consumed()) >= ahead);
+    // Long enough for partition 0 to be reported idle, which it must not be: it has records unread.
+    await new Promise((r) => setTimeout(r, 1500));
+    bus.release();
     await waitFor('every event scored', async () => (await h.consumed()) >= events.length, 20_000);
     const ipIds = reference.filter((f) => f.subject.kind === 'ip').map((f) => f.id);
     expect(ipIds.length).toBeGreaterThan(0);
@@ -122,11 +120,32 @@ describe('detector worker', () => {
       [...new Map(fs.map((f) => [f.id, `${f.id} ${f.evidence.observed}`])).values()].sort();
     expect(judged(h.findings)).toEqual(judged(reference));
   }, 60_000);
+
+  it('address stage: a key partition with no traffic says it is idle and is not waited for', async () => {
+    // Waiting for the silent partition would take a minute: the finding must come long before.
+    const config = Config.parse({ kafka: { partitions: 3 }, detectors: { laneWaitMs: 60_000 } });
+    const h = await new DetectHarness(config, new MemoryBus(config.kafka)).start();
+    const worker = await startDetector(h.rt, { specs });
+    const traffic = stuffing.filter((e) => partitionFor(e.key?.id ?? e.client.ip, 3, () => 0) !== 0);
+    const expected = detectOffline(traffic, specs, config.detectors, 3).filter(
+      (f) => f.subject.kind === 'ip',
+    );
+    expect(expected.map((f) => f.subject.id)).toContain('192.0.2.66');
+    await h.send(traffic);
+    await waitFor(
+      'the address finding',
+      () => h.findings.some((f) => f.subject.kind === 'ip' && f.subject.id === '192.0.2.66'),
+      10_000,
+    );
+    await worker.stop();
+    await h.close();
+  });
 });
 
 /**
  * Fails sends to one topic as a broker would: `refused` before delivering them (it went away), or
  * `ackLost` after (its acknowledgement never came). Every `every`-th send fails, `times` in all.
+ * It can also hold back one partition from its consumers, as a consumer far behind on it would be.
  */
 class FailingBus extends MemoryBus {
   failed = 0;
@@ -140,6 +159,33 @@ class FailingBus extends MemoryBus {
     private readonly every = 1,
   ) {
     super(config);
+  }
+
+  private held: { topic: string; partition: number; until: Promise<void>; release: () => void } | null = null;
+
+  /** Withholds the partition's batches from its consumers (records keep arriving) until `release`. */
+  hold(topic: string, partition: number): void {
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.held = { topic, partition, until, release };
+  }
+
+  release(): void {
+    this.held?.release();
+    this.held = null;
+  }
+
+  override consume(options: ConsumeOptions): Promise<GroupSubscription> {
+    return super.consume({
+      ...options,
+      onBatch: async (batch) => {
+        const held = this.held;
+        if (held && batch.topic === held.topic && batch.partition === held.partition) await held.until;
+        await options.onBatch(batch);
+      },
+    });
   }
 
   override async send(topic: string, messages: OutgoingMessage[]): Promise<void> {

@@ -2,6 +2,7 @@ import type { Batch, GroupSubscription, OutgoingMessage } from '../infra/bus/ind
 import { type DeadLetterInput, DeadLetterWriter } from '../infra/dead-letter.js';
 import type { RunningRole, Runtime } from '../infra/runtime.js';
 import type { Finding } from '../schemas/finding.js';
+import { LANE_PROGRESS_SCHEMA, LaneProgress } from '../schemas/lane-progress.js';
 import { REQUEST_EVENT_SCHEMA, RequestEvent } from '../schemas/request-event.js';
 import { decodeJson } from '../schemas/validate.js';
 import type { AnyDetectorSpec, Stage } from './detector.js';
@@ -19,8 +20,9 @@ export interface DetectorWorkerOptions {
 /**
  * The detect role: a thin shell around the engines. Per batch: decode (bad events to the dead-letter
  * topic), score, produce findings (and, in the key stage, the events re-keyed by address, each with
- * its key partition and offset). The address stage puts those back in event-time order across key
- * partitions and drops re-sends. A partition's offsets are committed only with a snapshot of its
+ * its key partition and offset; and now and then a progress report of the key partition on every
+ * address partition). The address stage puts those back in event-time order across key partitions
+ * and drops re-sends. A partition's offsets are committed only with a snapshot of its
  * state, taken once everything it scored was acknowledged: scoring is exactly once per stage.
  */
 export async function startDetector(rt: Runtime, options: DetectorWorkerOptions): Promise<RunningRole> {
@@ -73,7 +75,9 @@ type RoutedEvent = RequestEvent & { via: { partition: number; offset: number } }
  * The address stage reads only what the key stage wrote after validating it: parsing is enough,
  * and a record that is not ours still ends in the dead-letter topic rather than in a detector.
  */
-function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RoutedEvent>> {
+function decodeAddressRecord(
+  raw: Buffer | null,
+): ReturnType<typeof decodeJson<RoutedEvent>> | { ok: true; progress: LaneProgress } {
   try {
     const value = JSON.parse(raw?.toString('utf8') ?? 'null') as RoutedEvent | null;
     if (
@@ -84,6 +88,10 @@ function decodeRouted(raw: Buffer | null): ReturnType<typeof decodeJson<RoutedEv
       Number.isSafeInteger(value.via?.offset)
     )
       return { ok: true, value };
+    if ((value as { schema?: unknown } | null)?.schema === LANE_PROGRESS_SCHEMA) {
+      const progress = LaneProgress.safeParse(value);
+      if (progress.success) return { ok: true, progress: progress.data };
+    }
     return { ok: false, code: 'EVENT_INVALID', reason: 'not a re-keyed RequestEvent of the key stage' };
   } catch {
     return { ok: false, code: 'EVENT_UNPARSABLE', reason: 'not valid JSON' };
@@ -95,6 +103,16 @@ interface Unsent {
   findings: Finding[];
   routed: OutgoingMessage[];
   bad: DeadLetterInput[];
+  /** Key stage: the latest event time among the records scored, reported once all is acknowledged. */
+  latestTs: number | null;
+}
+
+/** Key stage: how far a partition has got, and what the address stage was last told of it. */
+interface LaneReport {
+  latestTs: number | null;
+  reportedTs: number | null;
+  reportedIdle: boolean;
+  reportedAt: number;
 }
 
 /** An address-stage record waiting in the lane merge, with its own offset for the commit. */
@@ -109,6 +127,8 @@ const MERGE_MAX_BUFFERED = 50_000;
 const QUIET_MS = 1000;
 /** How often the runner releases what the lane merges let go and looks for snapshots due. */
 const TICK_MS = 100;
+/** Key stage: a partition's progress is reported at most this often, and an idle one's repeated as often as QUIET_MS. */
+const PROGRESS_MS = 200;
 
 class StageRunner {
   private readonly engines = new Map<number, Engine>();
@@ -125,8 +145,13 @@ class StageRunner {
   private readonly merges = new Map<number, LaneMerge<Held>>();
   private readonly lastSnapshot = new Map<number, number>();
   private readonly lastBatch = new Map<number, number>();
-  /** Partitions scored since their last snapshot. */
+  /** Partitions whose state changed since their last snapshot. */
   private readonly dirty = new Set<number>();
+  /** Partitions that took in records since their last commit (a progress report changes no state). */
+  private readonly uncommitted = new Set<number>();
+  /** Key stage: per partition, the progress the address stage is told of. */
+  private readonly lanes = new Map<number, LaneReport>();
+  private checkingIdle = false;
   /** One piece of work per partition at a time: a batch, a release of the merge, a snapshot. */
   private readonly queues = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -164,6 +189,8 @@ class StageRunner {
       this.unsent.delete(p);
       this.merges.delete(p);
       this.dirty.delete(p);
+      this.uncommitted.delete(p);
+      this.lanes.delete(p);
     }
     const fresh = partitions.filter((p) => !this.engines.has(p) && !this.restoring.has(p));
     if (fresh.length === 0) return;
@@ -177,7 +204,7 @@ class StageRunner {
             // A snapshot is taken after its records' outputs were acknowledged: they are done.
             this.observed.set(p, BigInt(snap.offset));
             this.lastOffset.set(p, snap.offset);
-            this.merges.get(p)?.restore(snap.lanes ?? {});
+            this.merges.get(p)?.restore(snap.lanes ?? {}, snap.idleLanes ?? []);
           }
           this.engines.set(p, engine);
           this.lastSnapshot.set(p, this.rt.clock.now());
@@ -220,14 +247,80 @@ class StageRunner {
       for (const [p, merge] of this.merges)
         if (merge.buffered > 0 && !this.queues.has(p))
           this.exclusive(p, () => this.score(p, [])).catch(failed('scoring what the merge released'));
-      for (const p of [...this.dirty]) {
+      for (const p of new Set([...this.dirty, ...this.uncommitted])) {
         if (this.queues.has(p)) continue;
         const quiet = now - (this.lastBatch.get(p) ?? 0) >= QUIET_MS;
         if (!quiet && now - (this.lastSnapshot.get(p) ?? 0) < interval) continue;
         this.exclusive(p, () => this.writeSnapshot(p)).catch(failed('snapshot'));
       }
+      if (this.stage === 'key') this.reportProgress(now).catch(failed('progress report'));
     }, TICK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Key stage: tells every address partition how far each partition has got (when it moved on, at
+   * most every PROGRESS_MS), and that it is idle once it has read its partition to the end and
+   * nothing came for QUIET_MS, so the address stage does not wait for it. A partition that is behind
+   * reports only its progress: the address stage waits for it.
+   */
+  private async reportProgress(now: number): Promise<void> {
+    const quiet: number[] = [];
+    for (const p of this.engines.keys()) {
+      if (this.queues.has(p) || this.unsent.has(p)) continue;
+      const lane = this.lane(p);
+      if (lane.latestTs !== lane.reportedTs) {
+        if (now - lane.reportedAt >= PROGRESS_MS) this.report(p, false, now);
+      } else if (!lane.reportedIdle && now - (this.lastBatch.get(p) ?? 0) >= QUIET_MS) quiet.push(p);
+    }
+    if (quiet.length === 0 || this.checkingIdle) return;
+    this.checkingIdle = true;
+    try {
+      const taken = new Map(quiet.map((p) => [p, this.observed.get(p) ?? -1n]));
+      const ends = await this.rt.bus.endOffsets(this.topic, quiet);
+      for (const p of quiet) {
+        const end = ends.get(p);
+        // Anything taken in while the offsets were read makes the answer stale: asked again next tick.
+        const unchanged = (this.observed.get(p) ?? -1n) === taken.get(p) && !this.queues.has(p);
+        if (end !== undefined && end <= taken.get(p)! + 1n && unchanged && this.engines.has(p))
+          this.report(p, true, this.rt.clock.now());
+      }
+    } finally {
+      this.checkingIdle = false;
+    }
+  }
+
+  /** One progress record on every address partition, after everything the partition re-keyed before it. */
+  private report(partition: number, idle: boolean, now: number): void {
+    const lane = this.lane(partition);
+    const latestTs = lane.latestTs;
+    lane.reportedAt = now;
+    const value = JSON.stringify({ schema: LANE_PROGRESS_SCHEMA, lane: partition, ts: latestTs, idle });
+    const { requestsByIp } = this.rt.config.kafka.topics;
+    const messages = Array.from({ length: this.rt.config.kafka.partitions }, (_, n) => ({
+      key: null,
+      value,
+      partition: n,
+    }));
+    this.exclusive(partition, () => this.rt.bus.send(requestsByIp, messages)).then(
+      () => {
+        lane.reportedTs = latestTs;
+        lane.reportedIdle = idle;
+      },
+      () => {
+        // Not sent: the next tick tries again.
+        lane.reportedAt = 0;
+      },
+    );
+  }
+
+  private lane(partition: number): LaneReport {
+    let lane = this.lanes.get(partition);
+    if (!lane) {
+      lane = { latestTs: null, reportedTs: null, reportedIdle: false, reportedAt: 0 };
+      this.lanes.set(partition, lane);
+    }
+    return lane;
   }
 
   /** Stops the timer and snapshots every partition, committing their offsets. */
@@ -258,16 +351,25 @@ class StageRunner {
     const started = performance.now();
     const engine = await this.engineFor(partition);
     const { config } = this.rt;
-    const unsent = this.unsent.get(partition) ?? { findings: [], routed: [], bad: [] };
+    const unsent = this.unsent.get(partition) ?? { findings: [], routed: [], bad: [], latestTs: null };
     this.unsent.set(partition, unsent);
     const { findings, routed, bad } = unsent;
     const merge = this.merges.get(partition);
     const done = this.observed.get(partition);
+    const now = this.rt.clock.now();
+    let changed = false;
     for (const m of messages) {
       const offset = BigInt(m.offset);
       if (done !== undefined && offset <= done) continue;
       this.observed.set(partition, offset);
-      const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeRouted(m.value);
+      const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeAddressRecord(m.value);
+      if (decoded.ok && 'progress' in decoded) {
+        const { lane, ts, idle } = decoded.progress;
+        // Whether a lane is idle is kept in the snapshot: a new owner must not wait for it either.
+        if (merge?.progress(lane, ts, idle, now)) changed = true;
+        continue;
+      }
+      changed = true;
       if (!decoded.ok) {
         bad.push({
           code: decoded.code,
@@ -278,20 +380,21 @@ class StageRunner {
         continue;
       }
       const event = decoded.value;
+      const ts = Date.parse(event.ts);
       if (merge) {
         // `via` stays on the event: no detector reads it, and copying the event without it costs more.
         const { via } = event as RoutedEvent;
-        const ts = Date.parse(event.ts);
-        merge.push({ lane: via.partition, sourceOffset: via.offset, ts, item: { event, offset } });
+        merge.push({ lane: via.partition, sourceOffset: via.offset, ts, item: { event, offset } }, now);
         continue;
       }
+      if (unsent.latestTs === null || ts > unsent.latestTs) unsent.latestTs = ts;
       // A duplicate is not re-keyed either: the address stage has its first copy.
-      if (!observeInto(engine, event, Date.parse(event.ts), findings)) continue;
+      if (!observeInto(engine, event, ts, findings)) continue;
       // The address stage needs no prompt text: it never leaves the key stage.
       const via = { partition, offset: Number(m.offset) };
       routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null, via }) });
     }
-    const released = merge?.release(this.rt.clock.now()) ?? [];
+    const released = merge?.release() ?? [];
     for (const r of released) observeInto(engine, r.item.event, r.ts, findings);
     const produced = [...findings];
     // Each output is forgotten once acknowledged, so a retry sends again only what failed.
@@ -317,8 +420,14 @@ class StageRunner {
     if (produced.length)
       this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, produced.length);
     for (const f of produced) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
-    if (messages.length) this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
-    if (messages.length || released.length) this.dirty.add(partition);
+    if (messages.length) {
+      this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
+      this.uncommitted.add(partition);
+    }
+    if (changed || released.length) this.dirty.add(partition);
+    const lane = this.stage === 'key' ? this.lane(partition) : null;
+    if (lane && unsent.latestTs !== null && (lane.latestTs === null || unsent.latestTs > lane.latestTs))
+      lane.latestTs = unsent.latestTs;
     this.metrics.batchSeconds.observe({ stage: this.stage }, (performance.now() - started) / 1000);
   }
 
@@ -350,6 +459,8 @@ class StageRunner {
   /**
    * Saves the partition's state, then commits its offset: a restarted worker resumes from the
    * snapshot and reads again exactly what came after it, so no record's effect is lost or doubled.
+   * When only progress reports came since the last snapshot, the state is as saved and the commit
+   * alone moves on.
    */
   private async writeSnapshot(partition: number): Promise<void> {
     const engine = this.engines.get(partition);
@@ -357,9 +468,12 @@ class StageRunner {
     // The engine holds records whose outputs are not acknowledged: a snapshot now would claim them as done.
     if (!engine || offset === undefined || this.unsent.has(partition)) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
-    this.dirty.delete(partition);
-    const lanes = this.merges.get(partition)?.releasedOffsets();
-    await this.state.save(this.stage, partition, engine.snapshot(), offset, lanes);
+    this.uncommitted.delete(partition);
+    if (this.dirty.delete(partition)) {
+      const merge = this.merges.get(partition);
+      const lanes = merge && { lanes: merge.releasedOffsets(), idleLanes: merge.idleLanes() };
+      await this.state.save(this.stage, partition, engine.snapshot(), offset, lanes);
+    }
     if (this.engines.has(partition) && BigInt(offset) >= 0n)
       await this.subscription
         ?.commit([{ topic: this.topic, partition, offset }])
@@ -404,6 +518,7 @@ class StageRunner {
       waitMs: this.rt.config.detectors.laneWaitMs,
       maxBuffered: MERGE_MAX_BUFFERED,
       lanes: this.rt.config.kafka.partitions,
+      now: this.rt.clock.now(),
     });
   }
 }

@@ -4,6 +4,7 @@ export * from './config.js';
 export * from './dead-letter.js';
 export * from './finding.js';
 export * from './incident.js';
+export * from './lane-progress.js';
 export * from './request-event.js';
 export * from './revocation.js';
 export * from './validate.js';

@@ -8,6 +8,8 @@ export interface OutgoingMessage {
   /** null is a tombstone on a compacted topic. */
   value: Buffer | string | null;
   headers?: Record<string, string>;
+  /** Puts the message on this partition instead of the key's: a record meant for every partition. */
+  partition?: number;
 }
 
 export interface BusMessage {
@@ -93,6 +95,8 @@ export interface Bus {
   consume(options: ConsumeOptions): Promise<GroupSubscription>;
   /** Reads a whole topic from the beginning and follows it: how every gateway learns revocations. */
   tail(options: TailOptions): Promise<Subscription>;
+  /** Each partition's end offset (the offset its next record will get), for the partitions given. */
+  endOffsets(topic: string, partitions: number[]): Promise<Map<number, bigint>>;
   /** True when the bus can serve requests now (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

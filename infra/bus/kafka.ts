@@ -93,7 +93,12 @@ export class KafkaBus implements Bus {
         topic,
         acks: -1,
         compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+          partition: m.partition,
+        })),
       });
     } catch (err) {
       // kafkajs wraps a non-retriable protocol error, keeping it as the cause.
@@ -247,6 +252,13 @@ export class KafkaBus implements Bus {
         await admin.deleteGroups([groupId]).catch(() => undefined);
       },
     };
+  }
+
+  async endOffsets(topic: string, partitions: number[]): Promise<Map<number, bigint>> {
+    const admin = await this.getAdmin();
+    const wanted = new Set(partitions);
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.filter((o) => wanted.has(o.partition)).map((o) => [o.partition, BigInt(o.high)]));
   }
 
   async ping(): Promise<boolean> {

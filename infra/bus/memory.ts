@@ -71,7 +71,8 @@ export class MemoryBus implements Bus {
     const topic = this.topic(topicName);
     const now = Date.now();
     for (const m of messages) {
-      const partition = partitionFor(m.key, topic.logs.length, () => this.rr++);
+      const partition = m.partition ?? partitionFor(m.key, topic.logs.length, () => this.rr++);
+      if (!topic.logs[partition]) throw new Error(`${topicName} has no partition ${partition}`);
       const log = topic.logs[partition]!;
       const offset = log.length;
       const value = m.value === null ? null : Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value);
@@ -113,6 +114,11 @@ export class MemoryBus implements Bus {
         for (const p of positions) group.committed.set(`${p.topic}/${p.partition}`, Number(p.offset) + 1);
       },
     };
+  }
+
+  async endOffsets(topicName: string, partitions: number[]): Promise<Map<number, bigint>> {
+    const topic = this.topic(topicName);
+    return new Map(partitions.map((p) => [p, BigInt(topic.logs[p]?.length ?? 0)]));
   }
 
   async tail(options: TailOptions): Promise<Subscription> {
@@ -161,30 +167,38 @@ export class MemoryBus implements Bus {
     this.wake();
   }
 
+  /** Delivers each assigned partition in order, up to `concurrency` partitions at once (as Kafka clients do). */
   private async runMember(group: Group, member: Member): Promise<void> {
+    const inFlight = new Map<string, Promise<void>>();
+    const limit = member.options.concurrency ?? 1;
     while (member.running && !this.closed) {
-      let delivered = false;
       for (const tp of member.assigned) {
-        if (!member.running) break;
-        const topic = this.topic(tp.topic);
-        const log = topic.logs[tp.partition]!;
+        if (!member.running || inFlight.size >= limit) break;
         const key = `${tp.topic}/${tp.partition}`;
+        if (inFlight.has(key)) continue;
+        const log = this.topic(tp.topic).logs[tp.partition]!;
         if (!group.committed.has(key))
           group.committed.set(key, member.options.fromBeginning ? 0 : log.length);
         const start = member.positions.get(key) ?? group.committed.get(key)!;
         if (start >= log.length) continue;
         const end = Math.min(log.length, start + 1000);
         const messages = log.slice(start, end).filter((m): m is BusMessage => m !== undefined);
-        if (messages.length)
-          await this.deliver(member, { topic: tp.topic, partition: tp.partition, messages });
-        // A stopped member must not commit: its batch may not have finished.
-        if (!member.running || !member.assigned.includes(tp)) continue;
-        member.positions.set(key, end);
-        if (member.options.commits !== 'manual') group.committed.set(key, end);
-        delivered = true;
+        const delivery = messages.length
+          ? this.deliver(member, { topic: tp.topic, partition: tp.partition, messages })
+          : Promise.resolve();
+        const done = delivery.then(() => {
+          inFlight.delete(key);
+          // A stopped member must not commit (its batch may not have finished), nor one that lost the partition.
+          if (!member.running || !member.assigned.includes(tp)) return;
+          member.positions.set(key, end);
+          if (member.options.commits !== 'manual') group.committed.set(key, end);
+          this.wake();
+        });
+        inFlight.set(key, done);
       }
-      if (!delivered) await this.sleep();
+      await Promise.race([this.sleep(), ...inFlight.values()]);
     }
+    await Promise.all(inFlight.values());
   }
 
   private async deliver(member: Member, batch: Parameters<ConsumeOptions['onBatch']>[0]): Promise<void> {

@@ -121,6 +121,7 @@ export class PlatformaticKafkaBus implements Bus {
           key: m.key ?? undefined,
           value: m.value,
           headers: m.headers,
+          partition: m.partition,
         })),
       });
     } catch (err) {
@@ -238,6 +239,20 @@ export class PlatformaticKafkaBus implements Bus {
           .catch(() => undefined);
       },
     };
+  }
+
+  async endOffsets(topic: string, partitions: number[]): Promise<Map<number, bigint>> {
+    const listed = await this.adminCall(() =>
+      this.getAdmin().listOffsets({
+        topics: [
+          {
+            name: topic,
+            partitions: partitions.map((partitionIndex) => ({ partitionIndex, timestamp: -1n })),
+          },
+        ],
+      }),
+    );
+    return new Map(listed.flatMap((t) => t.partitions.map((p) => [p.partitionIndex, p.offset] as const)));
   }
 
   async ping(): Promise<boolean> {

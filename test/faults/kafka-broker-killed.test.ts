@@ -15,6 +15,7 @@ import {
   foldedFindings,
   indexedDocs,
   jsonId,
+  reKeyedId,
   topicIds,
   waitDrained,
 } from '../helpers/delivery-counts.js';
@@ -44,9 +45,7 @@ describe('the Kafka broker killed in the middle of a replay and restarted 20 s l
     const stack = await faultStack();
     const prefix = uniqueName('brokerkill');
     const input = stackConfig(prefix, stack.kafkaBrokers, stack.opensearchUrl, {
-      // A replay runs hours of event time a minute: the key partitions' batches reach the address stage
-      // seconds apart, each minutes of event time long, so it waits for them longer than live traffic needs.
-      detectors: { snapshotIntervalMs: 1000, laneWaitMs: 10_000 },
+      detectors: { snapshotIntervalMs: 1000 },
     });
     const config = Config.parse(input);
     const env = {
@@ -140,7 +139,7 @@ describe('the Kafka broker killed in the middle of a replay and restarted 20 s l
     const prefixIndex = prefix.toLowerCase();
     const [requests, byIp, findings, proxyEvents, indexed, incidents] = await Promise.all([
       topicIds(bus, topics.requests, jsonId),
-      topicIds(bus, topics.requestsByIp, jsonId),
+      topicIds(bus, topics.requestsByIp, reKeyedId),
       topicIds(bus, topics.findings, jsonId),
       waitFor(
         'the proxied events on their topic',

@@ -26,15 +26,8 @@ export function describeBusConformance(name: string, makeBus: () => Promise<Test
       return t;
     }
 
-    it('delivers every message with its key, value and headers, in order per key', async () => {
-      const t = await topic(3);
-      const sent = Array.from({ length: 200 }, (_, i) => ({
-        key: `k${i % 7}`,
-        value: JSON.stringify({ i }),
-        headers: { 'x-seq': String(i) },
-      }));
-      await bus.send(t, sent.slice(0, 100));
-      await bus.send(t, sent.slice(100));
+    /** Reads the topic from the beginning in a fresh group until `count` messages came. */
+    async function readAll(t: string, count: number): Promise<BusMessage[]> {
       const got: BusMessage[] = [];
       const sub = await bus.consume({
         groupId: uniqueName('g'),
@@ -44,8 +37,21 @@ export function describeBusConformance(name: string, makeBus: () => Promise<Test
           got.push(...b.messages);
         },
       });
-      await waitFor('200 messages', () => got.length >= 200);
+      await waitFor(`${count} messages`, () => got.length >= count);
       await sub.stop();
+      return got;
+    }
+
+    it('delivers every message with its key, value and headers, in order per key', async () => {
+      const t = await topic(3);
+      const sent = Array.from({ length: 200 }, (_, i) => ({
+        key: `k${i % 7}`,
+        value: JSON.stringify({ i }),
+        headers: { 'x-seq': String(i) },
+      }));
+      await bus.send(t, sent.slice(0, 100));
+      await bus.send(t, sent.slice(100));
+      const got = await readAll(t, 200);
       expect(got).toHaveLength(200);
       for (let k = 0; k < 7; k++) {
         const seqs = got.filter((m) => m.key === `k${k}`).map((m) => Number(m.headers['x-seq']));
@@ -53,6 +59,23 @@ export function describeBusConformance(name: string, makeBus: () => Promise<Test
         expect(new Set(got.filter((m) => m.key === `k${k}`).map((m) => m.partition)).size).toBe(1);
       }
       expect(JSON.parse(got.find((m) => m.headers['x-seq'] === '42')!.value!.toString())).toEqual({ i: 42 });
+    });
+
+    it('puts a message on the partition it names, whatever its key, and counts what each partition holds', async () => {
+      const t = await topic(3);
+      expect([...(await bus.endOffsets(t, [0, 1, 2])).values()]).toEqual([0n, 0n, 0n]);
+      await bus.send(
+        t,
+        [0, 1, 2, 2].map((partition) => ({ key: 'same-key', value: String(partition), partition })),
+      );
+      const got = await readAll(t, 4);
+      for (const m of got) expect(m.partition).toBe(Number(m.value!.toString()));
+      expect(await bus.endOffsets(t, [2, 0])).toEqual(
+        new Map([
+          [2, 2n],
+          [0, 1n],
+        ]),
+      );
     });
 
     it('redelivers a batch whose handler failed, and commits only after success', async () => {

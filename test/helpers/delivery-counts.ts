@@ -2,6 +2,7 @@ import { Client } from '@opensearch-project/opensearch';
 import type { Admin } from 'kafkajs';
 import type { Bus } from '../../infra/bus/index.js';
 import type { Incident } from '../../schemas/incident.js';
+import { LANE_PROGRESS_SCHEMA } from '../../schemas/lane-progress.js';
 import { waitFor } from './wait.js';
 
 /**
@@ -17,7 +18,12 @@ export interface IdCount {
 }
 
 /** Reads a topic from the start to its end at the time of the call; `idOf` names each record. */
-export async function topicIds(bus: Bus, topic: string, idOf: (value: string) => string): Promise<IdCount> {
+/** The ids of a topic's records; `idOf` answers null for a record that is not counted. */
+export async function topicIds(
+  bus: Bus,
+  topic: string,
+  idOf: (value: string) => string | null,
+): Promise<IdCount> {
   const counted: IdCount = { total: 0, ids: new Set() };
   let done!: () => void;
   const caughtUp = new Promise<void>((resolve) => {
@@ -26,8 +32,10 @@ export async function topicIds(bus: Bus, topic: string, idOf: (value: string) =>
   const sub = await bus.tail({
     topic,
     onMessage: (m) => {
+      const id = idOf(m.value!.toString());
+      if (id === null) return;
       counted.total++;
-      counted.ids.add(idOf(m.value!.toString()));
+      counted.ids.add(id);
     },
     onCaughtUp: () => done(),
   });
@@ -38,6 +46,12 @@ export async function topicIds(bus: Bus, topic: string, idOf: (value: string) =>
 
 /** The record id of a JSON value (RequestEvent, Finding, …). */
 export const jsonId = (value: string): string => (JSON.parse(value) as { id: string }).id;
+
+/** The event id of a re-keyed event; null for the key stage's progress reports beside them. */
+export const reKeyedId = (value: string): string | null => {
+  const record = JSON.parse(value) as { id?: string; schema: string };
+  return record.schema === LANE_PROGRESS_SCHEMA ? null : record.id!;
+};
 
 /** Records on the topic the group has not committed yet: 0 means every record was handled and acknowledged. */
 export async function uncommitted(admin: Admin, groupId: string, topic: string): Promise<number> {
