@@ -42,21 +42,27 @@ describe('lane merge (address stage, event time across key partitions)', () => {
     m.push(rec(0, 0, 10), 0);
     m.push(rec(0, 1, 20), 0);
     expect(m.release()).toEqual([]); // lane 1 has said nothing yet
-    m.progress(1, 15, false, 1);
+    m.progress(1, 4, 15, 1);
     expect(items(m.release())).toEqual(['0@10']); // lane 1 re-keyed everything up to 15 elsewhere
-    m.progress(1, null, false, 2); // a report without events moves nothing
+    m.progress(1, 5, null, 2); // a report without events moves nothing
     expect(m.release()).toEqual([]);
   });
 
-  it('an idle lane holds nothing back until it sends again', () => {
+  it('passes a lane whose key partition was seen holding nothing more after the record arrived', () => {
     const m = merge({ lanes: 2 });
-    m.push(rec(0, 0, 10), 0);
-    m.progress(1, null, true, 0);
-    expect(items(m.release())).toEqual(['0@10']);
-    m.push(rec(1, 0, 30), 1); // lane 1 has traffic again: waited for as before
-    m.push(rec(0, 1, 40), 1);
-    expect(items(m.release())).toEqual(['1@30']);
+    m.push(rec(0, 0, 10), 100);
+    expect(m.waitingOn()).toEqual(new Map([[1, -1]]));
+    m.caughtUp(1, 99); // seen before the record arrived: lane 1's events may be on their way
     expect(m.release()).toEqual([]);
+    m.caughtUp(1, 100);
+    expect(items(m.release())).toEqual(['0@10']);
+    m.push(rec(0, 1, 20), 101); // a later record needs a later look
+    expect(m.release()).toEqual([]);
+    m.progress(1, 7, null, 102);
+    expect(m.waitingOn()).toEqual(new Map([[1, 7]])); // the offset its partition must end after
+    m.caughtUp(1, 103);
+    expect(items(m.release())).toEqual(['0@20']);
+    expect(m.waitingOn()).toEqual(new Map());
   });
 
   it('gives up on a lane only once the others were heard from for waitMs while it said nothing', () => {
@@ -107,14 +113,14 @@ describe('lane merge (address stage, event time across key partitions)', () => {
 
   it('after a restore, drops what the snapshot includes and waits for the lanes it knew', () => {
     const m = merge();
-    m.restore({ 0: 5, 1: 7 });
+    m.restore({ released: { 0: 5, 1: 7 }, reported: { 1: 9 } });
     expect(m.push(rec(0, 5, 50), 0)).toBe(false);
     expect(m.push(rec(0, 6, 60), 0)).toBe(true);
     expect(m.release()).toEqual([]); // lane 1 is known and has not sent yet
     expect(m.push(rec(1, 7, 55), 1)).toBe(false);
     m.push(rec(1, 8, 70), 1);
     expect(items(m.release())).toEqual(['0@60']);
-    expect(m.releasedOffsets()).toEqual({ 0: 6, 1: 7 });
+    expect(m.state()).toEqual({ released: { 0: 6, 1: 7 }, reported: { 1: 9 } });
   });
 
   it('releases regardless once more than maxBuffered records wait', () => {

@@ -8,19 +8,26 @@ export interface LaneRecord<T> {
   item: T;
 }
 
+interface Waiting<T> extends LaneRecord<T> {
+  /** When it was taken in (wall clock). */
+  arrivedAt: number;
+}
+
 interface Lane<T> {
-  queue: LaneRecord<T>[];
+  queue: Waiting<T>[];
   head: number;
   /** Highest source offset taken in: a record at or below it was sent twice and is dropped. */
   taken: number;
   /** Highest source offset released, the one a snapshot keeps. */
   released: number;
-  /** Latest event time taken in or reported by the lane's progress. */
+  /** Highest offset of its key partition the lane reported as taken in (records re-keyed or not). */
+  reported: number;
+  /** Latest event time taken in or reported. */
   maxTs: number;
-  /** Its key partition said it has read to the end and gone quiet: it holds nothing back until it sends. */
-  idle: boolean;
   /** When the lane was last heard from, a record or a progress report (wall clock). */
   heardAt: number;
+  /** When its key partition was last seen to hold nothing beyond what the lane reported (wall clock). */
+  caughtUpAt: number;
 }
 
 /**
@@ -28,11 +35,14 @@ interface Lane<T> {
  * they were re-keyed from (Kafka Streams' max.task.idle.ms, within a partition). Each key partition
  * is a lane, in its own order; the lanes progress unevenly (a slower key partition, a broker that
  * came back), and without this a lane ahead would push the watermark past the others' events and
- * get them dropped as late. A record is released once every lane has reached its event time (by its
- * records or its progress reports), or said it is idle, or stayed silent while the others were heard
- * from for `waitMs`. Silence is measured against the other lanes, not the clock: when nothing arrives
- * at all (the broker is down, the whole key stage is restarting) nobody is given up on. Pure: the
- * caller gives the time.
+ * get them dropped as late. A record is released once every lane
+ * - has reached its event time (by its records or its progress reports), or
+ * - was seen, after the record arrived, to have nothing left to read in its key partition (the
+ *   caller checks the broker's end offsets against `waitingOn()`), or
+ * - stayed silent for `waitMs` while the others were heard from. Silence is measured against the
+ *   other lanes, not the clock: when nothing arrives at all (the broker is down, the whole key stage
+ *   is restarting) nobody is given up on.
+ * Pure: the caller gives the time.
  */
 export class LaneMerge<T> {
   private readonly lanes = new Map<number, Lane<T>>();
@@ -51,54 +61,62 @@ export class LaneMerge<T> {
     for (let n = 0; n < (options.lanes ?? 0); n++) this.lane(n);
   }
 
-  /** Lanes known from a snapshot: their released offsets, that they exist (so they are waited for), which were idle. */
-  restore(released: Record<string, number>, idle: number[] = []): void {
-    for (const [lane, offset] of Object.entries(released)) {
+  /** Lanes as a snapshot left them: the offsets released and reported per lane. */
+  restore(state: LaneState): void {
+    for (const [lane, offset] of Object.entries(state.released)) {
       const l = this.lane(Number(lane));
       l.taken = Math.max(l.taken, offset);
       l.released = Math.max(l.released, offset);
     }
-    for (const lane of idle) this.lane(lane).idle = true;
+    for (const [lane, offset] of Object.entries(state.reported))
+      this.lane(Number(lane)).reported = Math.max(this.lane(Number(lane)).reported, offset);
   }
 
   /** False when the record was taken in before (a re-send of the key stage): it is dropped. */
   push(record: LaneRecord<T>, now: number): boolean {
     const lane = this.heard(record.lane, now);
-    lane.idle = false;
     if (record.sourceOffset <= lane.taken) return false;
     lane.taken = record.sourceOffset;
     if (record.ts > lane.maxTs) lane.maxTs = record.ts;
-    lane.queue.push(record);
+    lane.queue.push({ ...record, arrivedAt: now });
     this.count++;
     return true;
   }
 
-  /**
-   * A lane's progress report: it has re-keyed everything up to `ts` (null: nothing yet), and whether
-   * it is idle. True when that changed whether it is idle.
-   */
-  progress(lane: number, ts: number | null, idle: boolean, now: number): boolean {
+  /** A lane's progress report: it has taken in its key partition up to `offset`, events up to `ts` (null: none yet). */
+  progress(lane: number, offset: number, ts: number | null, now: number): void {
     const l = this.heard(lane, now);
-    const changed = l.idle !== idle;
-    l.idle = idle;
+    if (offset > l.reported) l.reported = offset;
     if (ts !== null && ts > l.maxTs) l.maxTs = ts;
-    return changed;
+  }
+
+  /**
+   * The lanes holding back the next record, with the offset of their key partition each has
+   * reached: one whose partition ends right after that offset has nothing left to send.
+   */
+  waitingOn(): Map<number, number> {
+    const next = this.next();
+    const out = new Map<number, number>();
+    if (!next) return out;
+    for (const [n, lane] of this.lanes)
+      if (this.holdsBack(lane, next.queue[next.head]!)) out.set(n, Math.max(lane.reported, lane.taken));
+    return out;
+  }
+
+  /** The lane's key partition was seen at `at` to hold nothing beyond the offset `waitingOn` gave. */
+  caughtUp(lane: number, at: number): void {
+    const l = this.lane(lane);
+    if (at > l.caughtUpAt) l.caughtUpAt = at;
   }
 
   /** The records that can be scored now, in event-time order. */
   release(): LaneRecord<T>[] {
     const out: LaneRecord<T>[] = [];
-    for (;;) {
-      let next: Lane<T> | null = null;
-      for (const lane of this.lanes.values()) {
-        if (lane.head < lane.queue.length && (!next || lane.queue[lane.head]!.ts < next.queue[next.head]!.ts))
-          next = lane;
-      }
-      if (!next) break;
+    for (let next = this.next(); next; next = this.next()) {
       const record = next.queue[next.head]!;
       const overflowing = this.count > this.options.maxBuffered;
       if (overflowing) this.overflowed++;
-      else if (this.heldBack(record.ts)) break;
+      else if (this.heldBack(record)) break;
       next.head++;
       next.released = record.sourceOffset;
       this.count--;
@@ -121,24 +139,37 @@ export class LaneMerge<T> {
       for (let i = lane.head; i < lane.queue.length; i++) yield lane.queue[i]!.item;
   }
 
-  /** The lanes that said they are idle. */
-  idleLanes(): number[] {
-    return [...this.lanes].filter(([, lane]) => lane.idle).map(([n]) => n);
+  /** What a snapshot of the scored state includes: per lane, the offsets released and reported. */
+  state(): LaneState {
+    const state: LaneState = { released: {}, reported: {} };
+    for (const [n, lane] of this.lanes) {
+      if (lane.released >= 0) state.released[n] = lane.released;
+      if (lane.reported >= 0) state.reported[n] = lane.reported;
+    }
+    return state;
   }
 
-  /** Released source offset per lane: what a snapshot of the scored state includes. */
-  releasedOffsets(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [n, lane] of this.lanes) if (lane.released >= 0) out[n] = lane.released;
-    return out;
+  /** The lane whose next record is the oldest. */
+  private next(): Lane<T> | null {
+    let next: Lane<T> | null = null;
+    for (const lane of this.lanes.values()) {
+      if (lane.head < lane.queue.length && (!next || lane.queue[lane.head]!.ts < next.queue[next.head]!.ts))
+        next = lane;
+    }
+    return next;
   }
 
-  /** Whether an empty lane that is not idle, not yet at `ts`, and not silent for too long holds the merge back. */
-  private heldBack(ts: number): boolean {
+  /** An empty lane not yet at the record's event time, and not seen caught up since it arrived. */
+  private holdsBack(lane: Lane<T>, record: Waiting<T>): boolean {
+    return lane.head === lane.queue.length && lane.maxTs < record.ts && lane.caughtUpAt < record.arrivedAt;
+  }
+
+  /** Whether a lane that holds the record back has been silent for less than `waitMs`. */
+  private heldBack(record: Waiting<T>): boolean {
     let held = false;
     let expired = false;
     for (const lane of this.lanes.values()) {
-      if (lane.head < lane.queue.length || lane.maxTs >= ts || lane.idle) continue;
+      if (!this.holdsBack(lane, record)) continue;
       if (this.lastHeard - lane.heardAt < this.options.waitMs) held = true;
       else expired = true;
     }
@@ -158,9 +189,24 @@ export class LaneMerge<T> {
     if (!lane) {
       // A lane learnt of now is waited for as one that was just heard from.
       const heardAt = this.lastHeard;
-      lane = { queue: [], head: 0, taken: -1, released: -1, maxTs: -Infinity, idle: false, heardAt };
+      lane = {
+        queue: [],
+        head: 0,
+        taken: -1,
+        released: -1,
+        reported: -1,
+        maxTs: -Infinity,
+        heardAt,
+        caughtUpAt: -Infinity,
+      };
       this.lanes.set(n, lane);
     }
     return lane;
   }
+}
+
+/** Per key partition, the last offset released (re-keyed records scored) and the last one reported. */
+export interface LaneState {
+  released: Record<string, number>;
+  reported: Record<string, number>;
 }

@@ -11,8 +11,8 @@ const CHUNK_CHARS = 512 * 1024;
 export interface LaneReach {
   /** Per key partition, the offset of the last re-keyed event the snapshot includes. */
   lanes?: Record<string, number>;
-  /** The key partitions that had said they were idle. */
-  idleLanes?: number[];
+  /** Per key partition, the last offset it reported having taken in. */
+  reported?: Record<string, number>;
 }
 
 /** What a snapshot includes of its partition's records. */
@@ -109,7 +109,7 @@ export class StateStore {
         snapshot: decodeState<EngineSnapshot>(parts.join('')),
         offset: manifest.offset,
         lanes: manifest.lanes,
-        idleLanes: manifest.idleLanes,
+        reported: manifest.reported,
       });
     }
     return out;

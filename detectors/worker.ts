@@ -110,9 +110,11 @@ interface Unsent {
 /** Key stage: how far a partition has got, and what the address stage was last told of it. */
 interface LaneReport {
   latestTs: number | null;
-  reportedTs: number | null;
-  reportedIdle: boolean;
+  /** The offset last reported; null until the first report of this owner. */
+  reportedOffset: bigint | null;
   reportedAt: number;
+  /** A report is queued behind the partition's batches. */
+  queued: boolean;
 }
 
 /** An address-stage record waiting in the lane merge, with its own offset for the commit. */
@@ -127,7 +129,7 @@ const MERGE_MAX_BUFFERED = 50_000;
 const QUIET_MS = 1000;
 /** How often the runner releases what the lane merges let go and looks for snapshots due. */
 const TICK_MS = 100;
-/** Key stage: a partition's progress is reported at most this often, and an idle one's repeated as often as QUIET_MS. */
+/** Key stage: a partition's progress is reported at most this often. */
 const PROGRESS_MS = 200;
 
 class StageRunner {
@@ -145,13 +147,12 @@ class StageRunner {
   private readonly merges = new Map<number, LaneMerge<Held>>();
   private readonly lastSnapshot = new Map<number, number>();
   private readonly lastBatch = new Map<number, number>();
-  /** Partitions whose state changed since their last snapshot. */
+  /** Partitions scored since their last snapshot. */
   private readonly dirty = new Set<number>();
-  /** Partitions that took in records since their last commit (a progress report changes no state). */
-  private readonly uncommitted = new Set<number>();
   /** Key stage: per partition, the progress the address stage is told of. */
   private readonly lanes = new Map<number, LaneReport>();
-  private checkingIdle = false;
+  /** Address stage: the key partitions' end offsets are being read. */
+  private checkingLanes = false;
   /** One piece of work per partition at a time: a batch, a release of the merge, a snapshot. */
   private readonly queues = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -189,7 +190,6 @@ class StageRunner {
       this.unsent.delete(p);
       this.merges.delete(p);
       this.dirty.delete(p);
-      this.uncommitted.delete(p);
       this.lanes.delete(p);
     }
     const fresh = partitions.filter((p) => !this.engines.has(p) && !this.restoring.has(p));
@@ -204,7 +204,7 @@ class StageRunner {
             // A snapshot is taken after its records' outputs were acknowledged: they are done.
             this.observed.set(p, BigInt(snap.offset));
             this.lastOffset.set(p, snap.offset);
-            this.merges.get(p)?.restore(snap.lanes ?? {}, snap.idleLanes ?? []);
+            this.merges.get(p)?.restore({ released: snap.lanes ?? {}, reported: snap.reported ?? {} });
           }
           this.engines.set(p, engine);
           this.lastSnapshot.set(p, this.rt.clock.now());
@@ -247,77 +247,88 @@ class StageRunner {
       for (const [p, merge] of this.merges)
         if (merge.buffered > 0 && !this.queues.has(p))
           this.exclusive(p, () => this.score(p, [])).catch(failed('scoring what the merge released'));
-      for (const p of new Set([...this.dirty, ...this.uncommitted])) {
+      for (const p of [...this.dirty]) {
         if (this.queues.has(p)) continue;
         const quiet = now - (this.lastBatch.get(p) ?? 0) >= QUIET_MS;
         if (!quiet && now - (this.lastSnapshot.get(p) ?? 0) < interval) continue;
         this.exclusive(p, () => this.writeSnapshot(p)).catch(failed('snapshot'));
       }
-      if (this.stage === 'key') this.reportProgress(now).catch(failed('progress report'));
+      if (this.stage === 'key') this.reportProgress(now);
+      else this.checkLanes().catch(failed("reading the key partitions' end offsets"));
     }, TICK_MS);
     this.timer.unref();
   }
 
   /**
-   * Key stage: tells every address partition how far each partition has got (when it moved on, at
-   * most every PROGRESS_MS), and that it is idle once it has read its partition to the end and
-   * nothing came for QUIET_MS, so the address stage does not wait for it. A partition that is behind
-   * reports only its progress: the address stage waits for it.
+   * Key stage: tells every address partition how far each partition has got, once its new owner has
+   * it and whenever it moves on (at most every PROGRESS_MS). The address stage compares the offset
+   * with the partition's end to tell a partition that is behind from one with nothing to send.
    */
-  private async reportProgress(now: number): Promise<void> {
-    const quiet: number[] = [];
+  private reportProgress(now: number): void {
     for (const p of this.engines.keys()) {
-      if (this.queues.has(p) || this.unsent.has(p)) continue;
       const lane = this.lane(p);
-      if (lane.latestTs !== lane.reportedTs) {
-        if (now - lane.reportedAt >= PROGRESS_MS) this.report(p, false, now);
-      } else if (!lane.reportedIdle && now - (this.lastBatch.get(p) ?? 0) >= QUIET_MS) quiet.push(p);
-    }
-    if (quiet.length === 0 || this.checkingIdle) return;
-    this.checkingIdle = true;
-    try {
-      const taken = new Map(quiet.map((p) => [p, this.observed.get(p) ?? -1n]));
-      const ends = await this.rt.bus.endOffsets(this.topic, quiet);
-      for (const p of quiet) {
-        const end = ends.get(p);
-        // Anything taken in while the offsets were read makes the answer stale: asked again next tick.
-        const unchanged = (this.observed.get(p) ?? -1n) === taken.get(p) && !this.queues.has(p);
-        if (end !== undefined && end <= taken.get(p)! + 1n && unchanged && this.engines.has(p))
-          this.report(p, true, this.rt.clock.now());
-      }
-    } finally {
-      this.checkingIdle = false;
+      if (lane.queued || now - lane.reportedAt < PROGRESS_MS) continue;
+      if (lane.reportedOffset !== null && lane.reportedOffset === (this.observed.get(p) ?? -1n)) continue;
+      lane.queued = true;
+      this.exclusive(p, () => this.report(p, lane))
+        .catch((err: unknown) => this.rt.log.warn({ err, partition: p }, 'progress report failed; retried'))
+        .finally(() => {
+          lane.queued = false;
+        });
     }
   }
 
   /** One progress record on every address partition, after everything the partition re-keyed before it. */
-  private report(partition: number, idle: boolean, now: number): void {
-    const lane = this.lane(partition);
-    const latestTs = lane.latestTs;
-    lane.reportedAt = now;
-    const value = JSON.stringify({ schema: LANE_PROGRESS_SCHEMA, lane: partition, ts: latestTs, idle });
-    const { requestsByIp } = this.rt.config.kafka.topics;
+  private async report(partition: number, lane: LaneReport): Promise<void> {
+    // Outputs not acknowledged yet (their batch is delivered again): they are not done, say nothing.
+    if (this.unsent.has(partition) || !this.engines.has(partition)) return;
+    const offset = this.observed.get(partition) ?? -1n;
+    lane.reportedAt = this.rt.clock.now();
+    const progress: LaneProgress = {
+      schema: LANE_PROGRESS_SCHEMA,
+      lane: partition,
+      offset: Number(offset),
+      ts: lane.latestTs,
+    };
+    const value = JSON.stringify(progress);
     const messages = Array.from({ length: this.rt.config.kafka.partitions }, (_, n) => ({
       key: null,
       value,
       partition: n,
     }));
-    this.exclusive(partition, () => this.rt.bus.send(requestsByIp, messages)).then(
-      () => {
-        lane.reportedTs = latestTs;
-        lane.reportedIdle = idle;
-      },
-      () => {
-        // Not sent: the next tick tries again.
-        lane.reportedAt = 0;
-      },
-    );
+    await this.rt.bus.send(this.rt.config.kafka.topics.requestsByIp, messages);
+    lane.reportedOffset = offset;
+  }
+
+  /**
+   * Address stage: for the key partitions a merge waits for, reads where their partitions end. One
+   * that ends right after what it reported has nothing left to send, so what arrived before this
+   * read need not wait for it. The read starts after those records arrived, which is what makes
+   * the answer hold for them.
+   */
+  private async checkLanes(): Promise<void> {
+    if (this.checkingLanes) return;
+    const asked = [...this.merges.values()].map((merge) => ({ merge, lanes: merge.waitingOn() }));
+    const lanes = [...new Set(asked.flatMap((a) => [...a.lanes.keys()]))];
+    if (lanes.length === 0) return;
+    this.checkingLanes = true;
+    try {
+      const at = this.rt.clock.now();
+      const ends = await this.rt.bus.endOffsets(this.rt.config.kafka.topics.requests, lanes);
+      for (const { merge, lanes } of asked)
+        for (const [lane, offset] of lanes) {
+          const end = ends.get(lane);
+          if (end !== undefined && end <= BigInt(offset) + 1n) merge.caughtUp(lane, at);
+        }
+    } finally {
+      this.checkingLanes = false;
+    }
   }
 
   private lane(partition: number): LaneReport {
     let lane = this.lanes.get(partition);
     if (!lane) {
-      lane = { latestTs: null, reportedTs: null, reportedIdle: false, reportedAt: 0 };
+      lane = { latestTs: null, reportedOffset: null, reportedAt: 0, queued: false };
       this.lanes.set(partition, lane);
     }
     return lane;
@@ -357,19 +368,16 @@ class StageRunner {
     const merge = this.merges.get(partition);
     const done = this.observed.get(partition);
     const now = this.rt.clock.now();
-    let changed = false;
     for (const m of messages) {
       const offset = BigInt(m.offset);
       if (done !== undefined && offset <= done) continue;
       this.observed.set(partition, offset);
       const decoded = this.stage === 'key' ? decodeJson(RequestEvent, m.value) : decodeAddressRecord(m.value);
       if (decoded.ok && 'progress' in decoded) {
-        const { lane, ts, idle } = decoded.progress;
-        // Whether a lane is idle is kept in the snapshot: a new owner must not wait for it either.
-        if (merge?.progress(lane, ts, idle, now)) changed = true;
+        const { lane, offset, ts } = decoded.progress;
+        merge?.progress(lane, offset, ts, now);
         continue;
       }
-      changed = true;
       if (!decoded.ok) {
         bad.push({
           code: decoded.code,
@@ -420,11 +428,8 @@ class StageRunner {
     if (produced.length)
       this.rt.metrics.produced.inc({ role, topic: config.kafka.topics.findings }, produced.length);
     for (const f of produced) this.metrics.findings.inc({ detector: f.detector, severity: f.severity });
-    if (messages.length) {
-      this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
-      this.uncommitted.add(partition);
-    }
-    if (changed || released.length) this.dirty.add(partition);
+    if (messages.length) this.lastOffset.set(partition, messages[messages.length - 1]!.offset);
+    if (messages.length || released.length) this.dirty.add(partition);
     const lane = this.stage === 'key' ? this.lane(partition) : null;
     if (lane && unsent.latestTs !== null && (lane.latestTs === null || unsent.latestTs > lane.latestTs))
       lane.latestTs = unsent.latestTs;
@@ -459,8 +464,6 @@ class StageRunner {
   /**
    * Saves the partition's state, then commits its offset: a restarted worker resumes from the
    * snapshot and reads again exactly what came after it, so no record's effect is lost or doubled.
-   * When only progress reports came since the last snapshot, the state is as saved and the commit
-   * alone moves on.
    */
   private async writeSnapshot(partition: number): Promise<void> {
     const engine = this.engines.get(partition);
@@ -468,12 +471,10 @@ class StageRunner {
     // The engine holds records whose outputs are not acknowledged: a snapshot now would claim them as done.
     if (!engine || offset === undefined || this.unsent.has(partition)) return;
     this.lastSnapshot.set(partition, this.rt.clock.now());
-    this.uncommitted.delete(partition);
-    if (this.dirty.delete(partition)) {
-      const merge = this.merges.get(partition);
-      const lanes = merge && { lanes: merge.releasedOffsets(), idleLanes: merge.idleLanes() };
-      await this.state.save(this.stage, partition, engine.snapshot(), offset, lanes);
-    }
+    this.dirty.delete(partition);
+    const lanes = this.merges.get(partition)?.state();
+    const reach = lanes && { lanes: lanes.released, reported: lanes.reported };
+    await this.state.save(this.stage, partition, engine.snapshot(), offset, reach);
     if (this.engines.has(partition) && BigInt(offset) >= 0n)
       await this.subscription
         ?.commit([{ topic: this.topic, partition, offset }])

@@ -87,10 +87,10 @@ export const DetectorsConfig = z.strictObject({
    * with each snapshot, so this is also how much a restarted worker reads and scores again.
    */
   snapshotIntervalMs: ms(10_000),
-  laneWaitMs: ms(10_000).describe(
-    'how long the address stage waits for a key partition that is behind and has sent nothing while ' +
-      'others did, before scoring without it: events are scored in event-time order across key ' +
-      'partitions; an idle key partition says so and is not waited for',
+  laneWaitMs: ms(30_000).describe(
+    'how long the address stage waits for a key partition that is behind (its partition holds records ' +
+      'not yet re-keyed) and has sent nothing while others did, before scoring without it: events are ' +
+      'scored in event-time order across key partitions; one with nothing to send is not waited for',
   ),
   volumeSpike: VolumeSpike.prefault({}),
   probing: Probing.prefault({}),
