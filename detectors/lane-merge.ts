@@ -24,11 +24,14 @@ interface Lane<T> {
   reported: number;
   /** Latest event time taken in or reported. */
   maxTs: number;
-  /** When the lane was last heard from, a record or a progress report (wall clock). */
+  /** The merge's active time when the lane was last heard from, by a record or a progress report. */
   heardAt: number;
   /** When its key partition was last seen to hold nothing beyond what the lane reported (wall clock). */
   caughtUpAt: number;
 }
+
+/** A gap longer than this between signs of life counts as this much: the time nothing could arrive. */
+const MAX_GAP_MS = 1000;
 
 /**
  * Puts the records of one address partition back in event-time order across the key partitions
@@ -39,25 +42,29 @@ interface Lane<T> {
  * - has reached its event time (by its records or its progress reports), or
  * - was seen, after the record arrived, to have nothing left to read in its key partition (the
  *   caller checks the broker's end offsets against `waitingOn()`), or
- * - stayed silent for `waitMs` while the others were heard from. Silence is measured against the
- *   other lanes, not the clock: when nothing arrives at all (the broker is down, the whole key stage
- *   is restarting) nobody is given up on.
+ * - stayed silent for `waitMs` of active time: time in which other lanes were heard from or the
+ *   broker answered (`alive`). When nothing arrives and the broker does not answer (it is down), the
+ *   time does not count, so nobody is given up on for an outage.
  * Pure: the caller gives the time.
  */
 export class LaneMerge<T> {
   private readonly lanes = new Map<number, Lane<T>>();
   private count = 0;
-  /** When any lane was last heard from. */
-  private lastHeard: number;
+  /** Time during which something was heard or the broker answered, gaps capped at MAX_GAP_MS. */
+  private active = 0;
+  /** When the last sign of life came (wall clock). */
+  private lastSign: number;
   /** Records released out of order: past the buffer cap, or past a lane that was waited for in vain. */
   overflowed = 0;
   waitedOut = 0;
+  /** The lanes given up on since `takeGivenUp` was last called. */
+  private givenUp = new Set<number>();
 
   /** `lanes`: how many key partitions there are; each is waited for from the start (`now`). */
   constructor(
     private readonly options: { waitMs: number; maxBuffered: number; lanes?: number; now: number },
   ) {
-    this.lastHeard = options.now;
+    this.lastSign = options.now;
     for (let n = 0; n < (options.lanes ?? 0); n++) this.lane(n);
   }
 
@@ -107,6 +114,19 @@ export class LaneMerge<T> {
   caughtUp(lane: number, at: number): void {
     const l = this.lane(lane);
     if (at > l.caughtUpAt) l.caughtUpAt = at;
+  }
+
+  /** The broker answered at `now`: time passes for the lanes that are silent. */
+  alive(now: number): void {
+    this.active += Math.min(Math.max(0, now - this.lastSign), MAX_GAP_MS);
+    if (now > this.lastSign) this.lastSign = now;
+  }
+
+  /** The lanes given up on (waited for in vain) since the last call. */
+  takeGivenUp(): number[] {
+    const lanes = [...this.givenUp];
+    this.givenUp.clear();
+    return lanes;
   }
 
   /** The records that can be scored now, in event-time order. */
@@ -167,20 +187,23 @@ export class LaneMerge<T> {
   /** Whether a lane that holds the record back has been silent for less than `waitMs`. */
   private heldBack(record: Waiting<T>): boolean {
     let held = false;
-    let expired = false;
-    for (const lane of this.lanes.values()) {
+    const expired: number[] = [];
+    for (const [n, lane] of this.lanes) {
       if (!this.holdsBack(lane, record)) continue;
-      if (this.lastHeard - lane.heardAt < this.options.waitMs) held = true;
-      else expired = true;
+      if (this.active - lane.heardAt < this.options.waitMs) held = true;
+      else expired.push(n);
     }
-    if (!held && expired) this.waitedOut++;
+    if (!held && expired.length) {
+      this.waitedOut++;
+      for (const n of expired) this.givenUp.add(n);
+    }
     return held;
   }
 
   private heard(n: number, now: number): Lane<T> {
+    this.alive(now);
     const lane = this.lane(n);
-    lane.heardAt = Math.max(lane.heardAt, now);
-    if (now > this.lastHeard) this.lastHeard = now;
+    lane.heardAt = this.active;
     return lane;
   }
 
@@ -188,7 +211,7 @@ export class LaneMerge<T> {
     let lane = this.lanes.get(n);
     if (!lane) {
       // A lane learnt of now is waited for as one that was just heard from.
-      const heardAt = this.lastHeard;
+      const heardAt = this.active;
       lane = {
         queue: [],
         head: 0,

@@ -131,6 +131,8 @@ const QUIET_MS = 1000;
 const TICK_MS = 100;
 /** Key stage: a partition's progress is reported at most this often. */
 const PROGRESS_MS = 200;
+/** Address stage: a partition logs that it gave up waiting for key partitions at most this often. */
+const GIVE_UP_LOG_MS = 10_000;
 
 class StageRunner {
   private readonly engines = new Map<number, Engine>();
@@ -153,6 +155,7 @@ class StageRunner {
   private readonly lanes = new Map<number, LaneReport>();
   /** Address stage: the key partitions' end offsets are being read. */
   private checkingLanes = false;
+  private readonly loggedGiveUp = new Map<number, number>();
   /** One piece of work per partition at a time: a batch, a release of the merge, a snapshot. */
   private readonly queues = new Map<number, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -315,6 +318,8 @@ class StageRunner {
     try {
       const at = this.rt.clock.now();
       const ends = await this.rt.bus.endOffsets(this.rt.config.kafka.topics.requests, lanes);
+      // The broker answered: silent lanes are silent while it is up, not for an outage.
+      for (const merge of this.merges.values()) merge.alive(this.rt.clock.now());
       for (const { merge, lanes } of asked)
         for (const [lane, offset] of lanes) {
           const end = ends.get(lane);
@@ -403,6 +408,14 @@ class StageRunner {
       routed.push({ key: event.client.ip, value: JSON.stringify({ ...event, prompt: null, via }) });
     }
     const released = merge?.release() ?? [];
+    const givenUp = merge?.takeGivenUp() ?? [];
+    if (givenUp.length && now - (this.loggedGiveUp.get(partition) ?? 0) >= GIVE_UP_LOG_MS) {
+      this.loggedGiveUp.set(partition, now);
+      this.rt.log.warn(
+        { stage: this.stage, partition, keyPartitions: givenUp, waitMs: this.rt.config.detectors.laneWaitMs },
+        'scoring past key partitions that are behind and silent; their events may be dropped as late',
+      );
+    }
     for (const r of released) observeInto(engine, r.item.event, r.ts, findings);
     const produced = [...findings];
     // Each output is forgotten once acknowledged, so a retry sends again only what failed.
