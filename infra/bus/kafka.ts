@@ -197,6 +197,7 @@ export class KafkaBus implements Bus {
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         if (batch.messages.length === 0) return;
         const messages = batch.messages.map((m) => toBusMessage(batch.topic, batch.partition, m));
+        const started = Date.now();
         for (let attempt = 0; ; attempt++) {
           if (!running() || !isRunning() || isStale()) return;
           try {
@@ -204,6 +205,16 @@ export class KafkaBus implements Bus {
               options.onBatch({ topic: batch.topic, partition: batch.partition, messages }),
               heartbeat,
             );
+            if (attempt > 0)
+              this.log.info(
+                {
+                  topic: batch.topic,
+                  partition: batch.partition,
+                  attempts: attempt + 1,
+                  ms: Date.now() - started,
+                },
+                'batch handler succeeded after retries',
+              );
             break;
           } catch (err) {
             this.log.warn(
