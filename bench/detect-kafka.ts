@@ -28,6 +28,7 @@ function configFor(suffix: string): Config {
       brokers: stack.kafkaBrokers,
       clientId: `${run}-${suffix}`,
       client: process.env.GATEHOUND_KAFKA_CLIENT,
+      compression: process.env.GATEHOUND_KAFKA_COMPRESSION,
       topics: {
         requests: `${run}.requests`,
         requestsByIp: `${run}.${suffix}.by-ip`,
