@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Bus } from './bus.js';
 import { KafkaBus } from './kafka.js';
 import { MemoryBus } from './memory.js';
+import { MixedKafkaBus } from './mixed.js';
 import { PlatformaticKafkaBus } from './platformatic.js';
 
 export type {
@@ -19,6 +20,7 @@ export type {
 } from './bus.js';
 export { KafkaBus } from './kafka.js';
 export { MemoryBus } from './memory.js';
+export { MixedKafkaBus } from './mixed.js';
 export { PlatformaticKafkaBus } from './platformatic.js';
 export { type TopicRole, type TopicSpec, topicSpecs } from './topics.js';
 
@@ -28,6 +30,11 @@ export function createBus(config: Config['kafka'], log: Logger): Bus {
 }
 
 /** The Kafka bus on the configured client library (`kafka.client`). */
-export function createKafkaBus(config: Config['kafka'], log: Logger): KafkaBus | PlatformaticKafkaBus {
-  return config.client === 'platformatic' ? new PlatformaticKafkaBus(config, log) : new KafkaBus(config, log);
+export function createKafkaBus(
+  config: Config['kafka'],
+  log: Logger,
+): KafkaBus | PlatformaticKafkaBus | MixedKafkaBus {
+  if (config.client === 'platformatic') return new PlatformaticKafkaBus(config, log);
+  if (config.client === 'mixed') return new MixedKafkaBus(config, log);
+  return new KafkaBus(config, log);
 }

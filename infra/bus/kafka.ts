@@ -3,6 +3,7 @@ import {
   type Admin,
   CompressionTypes,
   type Consumer,
+  type ICustomPartitioner,
   type ITopicConfig,
   Kafka,
   type KafkaConfig,
@@ -29,6 +30,7 @@ import type {
   TopicPartition,
 } from './bus.js';
 import { CatchUp } from './catch-up.js';
+import { keyHash } from './partitioner.js';
 import { SerialSender } from './serial-sender.js';
 import { topicSpecs } from './topics.js';
 
@@ -268,7 +270,7 @@ export class KafkaBus implements Bus {
   async endOffsets(topic: string, partitions: number[]): Promise<Map<number, bigint>> {
     const admin = await this.getAdmin();
     const wanted = new Set(partitions);
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await fetchOffsetsOnceLed(admin, topic);
     return new Map(offsets.filter((o) => wanted.has(o.partition)).map((o) => [o.partition, BigInt(o.high)]));
   }
 
@@ -298,7 +300,7 @@ export class KafkaBus implements Bus {
       const producer = this.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: keyedPartitioner,
         // Back-off capped at 2 s: once a broker is back, a send waiting in kafkajs's retries goes out
         // within 2 s, not after the 13 s of an uncapped 8th wait while the other partitions move on.
         retry: { retries: 8, maxRetryTime: 2000 },
@@ -342,6 +344,22 @@ export class KafkaBus implements Bus {
     return this.admin;
   }
 }
+
+/**
+ * Kafka's default partitioner, as kafkajs's own but for the work it repeats on every keyed message
+ * (it filters the partition list each time): the same partitions, about 1.2 µs less per message.
+ * Keyless messages go round-robin over the partitions with a leader, as kafkajs does; a message that
+ * names its partition goes there.
+ */
+export const keyedPartitioner: ICustomPartitioner = () => {
+  const keyless = Partitioners.DefaultPartitioner();
+  return (args) =>
+    typeof args.message.partition === 'number'
+      ? args.message.partition
+      : typeof args.message.key === 'string'
+        ? keyHash(args.message.key) % args.partitionMetadata.length
+        : keyless(args);
+};
 
 function toBusMessage(
   topic: string,
@@ -392,6 +410,7 @@ async function createTopicsLed(admin: Admin, topics: ITopicConfig[]): Promise<vo
   }
 }
 
+/** A topic's offsets, retrying what a broker answers while its leaders settle (a topic just created, a restart). */
 async function fetchOffsetsOnceLed(admin: Admin, topic: string) {
   for (let attempt = 0; ; attempt++) {
     try {

@@ -1,10 +1,12 @@
 import { Partitioners } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { keyedPartitioner } from './kafka.js';
 import { partitionFor } from './partitioner.js';
 
 describe('partitionFor', () => {
-  it("places a key on the partition Kafka's default partitioner picks", () => {
+  it("places a key on the partition Kafka's default partitioner picks, as the Kafka bus's producer does", () => {
     const kafkaPartitioner = Partitioners.DefaultPartitioner();
+    const busPartitioner = keyedPartitioner();
     const partitionMetadata = Array.from({ length: 6 }, (_, i) => ({
       partitionId: i,
       leader: 0,
@@ -28,6 +30,9 @@ describe('partitionFor', () => {
         partitionFor(key, 6, () => 0),
         key,
       ).toBe(expected);
+      expect(busPartitioner({ topic: 't', partitionMetadata, message: { key, value: null } }), key).toBe(
+        expected,
+      );
     }
   });
 

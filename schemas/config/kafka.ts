@@ -19,9 +19,12 @@ export const KafkaConfig = z.strictObject({
     .default('gatehound')
     .describe('Kafka client id, and the prefix of consumer group names'),
   client: z
-    .enum(['kafkajs', 'platformatic'])
+    .enum(['kafkajs', 'platformatic', 'mixed'])
     .default('kafkajs')
-    .describe('Kafka client library: kafkajs, or @platformatic/kafka (faster producing)'),
+    .describe(
+      'Kafka client library: kafkajs, @platformatic/kafka (faster producing), or mixed (kafkajs consumes, ' +
+        '@platformatic/kafka produces)',
+    ),
   ssl: z.boolean().default(false).describe('TLS to the brokers'),
   caFile: z.string().min(1).nullable().default(null).describe('CA bundle for broker TLS (implies TLS)'),
   sasl: z

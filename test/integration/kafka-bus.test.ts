@@ -6,7 +6,7 @@ import { Config } from '../../schemas/config.js';
 import { describeBusConformance } from '../helpers/bus-conformance.js';
 import { uniqueName, waitFor } from '../helpers/wait.js';
 
-const CLIENTS = ['kafkajs', 'platformatic'] as const;
+const CLIENTS = ['kafkajs', 'platformatic', 'mixed'] as const;
 type Client = (typeof CLIENTS)[number];
 
 function kafkaBus(client: Client, compression: 'gzip' | 'none' = 'gzip') {
