@@ -3,17 +3,18 @@ import { kafkaClientConfig } from '../../infra/bus/kafka.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Config } from '../../schemas/config.js';
 
-const IN_FLIGHT = 4;
-
 /**
  * Produces every chunk to `topic` with a plain kafkajs producer: acks=all, the configured compression,
- * a few requests in flight. Returns the seconds it took. The raw limit and the set-up of the other parts.
+ * `inFlight` requests at once (the raw limit uses 4). Returns the seconds it took. The raw limit and the
+ * set-up of the other parts, which need 1: concurrent sends can land out of order in a partition, and a
+ * chunk that lands after the next is minutes of event time late, so the detectors would drop it.
  */
 export async function produceAll(
   config: Config['kafka'],
   log: Logger,
   topic: string,
   chunks: Iterable<Message[]>,
+  maxInFlight = 1,
 ): Promise<number> {
   const kafka = new Kafka(kafkaClientConfig(config, log));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
@@ -25,7 +26,7 @@ export async function produceAll(
     for (const messages of chunks) {
       const p = producer.send({ topic, acks: -1, compression, messages }).finally(() => inFlight.delete(p));
       inFlight.add(p);
-      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+      if (inFlight.size >= maxInFlight) await Promise.race(inFlight);
     }
     await Promise.all(inFlight);
     return (performance.now() - t0) / 1000;

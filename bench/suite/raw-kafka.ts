@@ -33,7 +33,7 @@ async function rawRun(ctx: Parameters<Part>[0], r: number): Promise<{ produce: n
     for (let i = 0; i < ctx.events; i += 5000)
       yield Array.from({ length: Math.min(5000, ctx.events - i) }, (_, j) => pool[(i + j) % pool.length]!);
   };
-  const produce = ctx.events / (await produceAll(run.config.kafka, log, topic, chunks()));
+  const produce = ctx.events / (await produceAll(run.config.kafka, log, topic, chunks(), 4));
 
   const consumer = kafka.consumer({
     groupId: `${run.config.kafka.clientId}-raw`,
