@@ -75,8 +75,10 @@ export class LaneMerge<T> {
       l.taken = Math.max(l.taken, offset);
       l.released = Math.max(l.released, offset);
     }
-    for (const [lane, offset] of Object.entries(state.reported))
-      this.lane(Number(lane)).reported = Math.max(this.lane(Number(lane)).reported, offset);
+    for (const [lane, offset] of Object.entries(state.reported)) {
+      const l = this.lane(Number(lane));
+      l.reported = Math.max(l.reported, offset);
+    }
   }
 
   /** False when the record was taken in before (a re-send of the key stage): it is dropped. */

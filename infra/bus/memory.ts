@@ -72,8 +72,8 @@ export class MemoryBus implements Bus {
     const now = Date.now();
     for (const m of messages) {
       const partition = m.partition ?? partitionFor(m.key, topic.logs.length, () => this.rr++);
-      if (!topic.logs[partition]) throw new Error(`${topicName} has no partition ${partition}`);
-      const log = topic.logs[partition]!;
+      const log = topic.logs[partition];
+      if (!log) throw new Error(`${topicName} has no partition ${partition}`);
       const offset = log.length;
       const value = m.value === null ? null : Buffer.isBuffer(m.value) ? m.value : Buffer.from(m.value);
       log.push({
