@@ -2,10 +2,10 @@ import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerRespon
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
+import { startAdminServer } from '../infra/admin-server.js';
 import { GatehoundError } from '../infra/errors.js';
 import type { RunningRole, Runtime } from '../infra/runtime.js';
 import type { GatewayOutcome } from '../schemas/request-event.js';
-import { startAdminServer } from './admin-server.js';
 import { clientIp } from './client-ip.js';
 import { errorBody } from './enforcement.js';
 import { Gateway } from './gateway.js';
@@ -86,7 +86,11 @@ export async function startProxy(runtime: Runtime, options: ProxyOptions = {}): 
   const admin =
     adminPortWanted === null
       ? null
-      : await startAdminServer(runtime, gateway, adminPortWanted, host).catch(async (err: unknown) => {
+      : await startAdminServer(runtime.metrics, {
+          port: adminPortWanted,
+          host,
+          ready: async () => ({ bus: await runtime.bus.ping(), revocations: gateway.enforcement.caughtUp }),
+        }).catch(async (err: unknown) => {
           server.close();
           await gateway.stop();
           throw err;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type EnvTable, httpUrl } from './env.js';
+import { adminPort, type EnvTable, httpUrl } from './env.js';
 
 const WHSEC = /^whsec_[A-Za-z0-9+/=]{16,}$/;
 
@@ -41,6 +41,7 @@ export const AlertingConfig = z
       .nullable()
       .default(null)
       .describe('response policy (YAML); null: the built-in rules'),
+    adminPort: adminPort('`gatehound respond`, on every interface'),
     slackWebhookUrl: httpUrl.nullable().default(null).describe('Slack incoming-webhook URL'),
     webhookUrl: httpUrl
       .nullable()
@@ -113,6 +114,7 @@ export const AlertingConfig = z
 export type AlertingConfig = z.infer<typeof AlertingConfig>;
 
 export const ALERTING_ENV: EnvTable = {
+  GATEHOUND_RESPOND_ADMIN_PORT: { path: ['alerting', 'adminPort'], type: 'int' },
   GATEHOUND_POLICY_FILE: { path: ['alerting', 'policyFile'], type: 'string' },
   GATEHOUND_SLACK_WEBHOOK_URL: { path: ['alerting', 'slackWebhookUrl'], type: 'string', secret: true },
   GATEHOUND_WEBHOOK_URL: { path: ['alerting', 'webhookUrl'], type: 'string' },

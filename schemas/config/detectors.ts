@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EnvTable } from './env.js';
+import { adminPort, type EnvTable } from './env.js';
 
 const ms = (d: number) => z.number().int().positive().default(d);
 const count = (d: number) => z.number().int().positive().default(d);
@@ -92,6 +92,7 @@ export const DetectorsConfig = z.strictObject({
       'not yet re-keyed) and has sent nothing while others did, before scoring without it: events are ' +
       'scored in event-time order across key partitions; one with nothing to send is not waited for',
   ),
+  adminPort: adminPort('`gatehound detect`, on every interface'),
   volumeSpike: VolumeSpike.prefault({}),
   probing: Probing.prefault({}),
   authFailureBurst: AuthFailureBurst.prefault({}),
@@ -100,6 +101,7 @@ export const DetectorsConfig = z.strictObject({
 export type DetectorsConfig = z.infer<typeof DetectorsConfig>;
 
 export const DETECTORS_ENV: EnvTable = {
+  GATEHOUND_DETECT_ADMIN_PORT: { path: ['detectors', 'adminPort'], type: 'int' },
   GATEHOUND_DETECT_ALLOWED_LATENESS_MS: { path: ['detectors', 'allowedLatenessMs'], type: 'int' },
   GATEHOUND_DETECT_MAX_ENTITIES: { path: ['detectors', 'maxEntities'], type: 'int' },
   GATEHOUND_DETECT_SIGNATURE_PACK: { path: ['detectors', 'injection', 'packFile'], type: 'string' },

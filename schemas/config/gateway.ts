@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_PROMPT_TEXT } from '../request-event.js';
-import { type EnvTable, httpUrl, port } from './env.js';
+import { adminPort, type EnvTable, httpUrl, port } from './env.js';
 
 const MiB = 1024 * 1024;
 
@@ -59,10 +59,7 @@ export const GatewayConfig = z.strictObject({
     .describe('the AI API the proxy forwards to; required by `gatehound proxy`'),
   proxyPort: port.default(8080).describe('proxy listen port'),
   proxyHost: z.string().min(1).default('0.0.0.0').describe('proxy listen address'),
-  adminPort: port
-    .nullable()
-    .default(null)
-    .describe('serves /metrics, /healthz and /readyz for the proxy; null: off'),
+  adminPort: adminPort('the proxy, on its listen address'),
   trustProxy: z
     .number()
     .int()
