@@ -50,3 +50,20 @@ export function exitCodeFor(err: unknown): number {
   if (isGatehoundError(err, 'CONFIG_INVALID') || isGatehoundError(err, 'USAGE')) return 2;
   return 1;
 }
+
+/**
+ * The innermost reason under a wrapped error, for a log line: what a client library said when
+ * "could not produce" happened ("connect ECONNREFUSED 127.0.0.1:9092", a broker's protocol error).
+ * Follows `cause`, then the first of an aggregate's `errors`.
+ */
+export function rootCause(err: unknown): string {
+  let e = err as { message?: unknown; cause?: unknown; errors?: unknown[]; apiId?: unknown } | undefined;
+  for (let depth = 0; depth < 10; depth++) {
+    const next = e?.cause ?? e?.errors?.[0];
+    if (next === undefined || next === null) break;
+    e = next as typeof e;
+  }
+  // A Kafka protocol error's id names the broker's reason better than its prose.
+  if (typeof e?.apiId === 'string') return e.apiId;
+  return typeof e?.message === 'string' ? e.message : String(e);
+}

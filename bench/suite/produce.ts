@@ -1,4 +1,5 @@
-import { CompressionTypes, Kafka, type Message, Partitioners } from 'kafkajs';
+import { Kafka, type Message, Partitioners } from 'kafkajs';
+import { kafkajsCompression } from '../../infra/bus/compression.js';
 import { kafkaClientConfig } from '../../infra/bus/kafka.js';
 import type { Logger } from '../../infra/logger.js';
 import type { Config } from '../../schemas/config.js';
@@ -19,7 +20,7 @@ export async function produceAll(
   const kafka = new Kafka(kafkaClientConfig(config, log));
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  const compression = config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const compression = kafkajsCompression(config.compression);
   const t0 = performance.now();
   const inFlight = new Set<Promise<unknown>>();
   try {

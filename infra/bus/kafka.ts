@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Admin,
-  CompressionTypes,
   type Consumer,
   type ICustomPartitioner,
   type ITopicConfig,
@@ -30,7 +29,9 @@ import type {
   TopicPartition,
 } from './bus.js';
 import { CatchUp } from './catch-up.js';
+import { kafkajsCompression } from './compression.js';
 import { keyHash } from './partitioner.js';
+import { producerStateLost } from './producer-state.js';
 import { SerialSender } from './serial-sender.js';
 import { topicSpecs } from './topics.js';
 
@@ -41,7 +42,10 @@ export class KafkaBus implements Bus {
   private producer: Producer | null = null;
   private producerReady: Promise<Producer> | null = null;
   private admin: Admin | null = null;
-  private readonly sender = new SerialSender((topic, messages) => this.sendNow(topic, messages));
+  private readonly sender = new SerialSender(
+    (topic, messages) => this.sendNow(topic, messages),
+    (slow) => this.log.warn(slow, 'a send is still waiting for the broker'),
+  );
   private readonly consumers = new Set<Consumer>();
 
   constructor(
@@ -88,13 +92,13 @@ export class KafkaBus implements Bus {
     return this.sender.send(topic, messages);
   }
 
-  private async sendNow(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  private async sendNow(topic: string, messages: OutgoingMessage[], fresh = false): Promise<void> {
     const producer = await this.getProducer();
     try {
       await producer.send({
         topic,
         acks: -1,
-        compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: kafkajsCompression(this.config.compression),
         messages: messages.map((m) => ({
           key: m.key,
           value: m.value,
@@ -103,9 +107,11 @@ export class KafkaBus implements Bus {
         })),
       });
     } catch (err) {
-      // kafkajs wraps a non-retriable protocol error, keeping it as the cause.
-      const e = err as { type?: string; cause?: { type?: string } };
-      if (PRODUCER_STATE_LOST.has(e.type ?? e.cause?.type ?? '')) this.dropProducer(producer);
+      if (producerStateLost(err)) {
+        this.dropProducer(producer);
+        // A new producer has no sequence history to disagree with: sent again once, at least once.
+        if (!fresh) return this.sendNow(topic, messages, true);
+      }
       throw new GatehoundError(
         'BUS_SEND_FAILED',
         `could not produce ${messages.length} message(s) to ${topic}`,
@@ -116,11 +122,7 @@ export class KafkaBus implements Bus {
     }
   }
 
-  /**
-   * A broker that restarted without the idempotent producer's state refuses its sequence numbers for
-   * good (kafkajs never resets them): the next send starts a fresh producer, with a new id. The
-   * refused batch is sent again by the caller, so what the old producer had written may be there twice.
-   */
+  /** See producer-state.ts: the next send starts a fresh producer, with a new id. */
   private dropProducer(producer: Producer): void {
     if (this.producer !== producer) return;
     this.log.warn("the broker refused the producer's sequence numbers; starting a new producer");
@@ -461,13 +463,6 @@ export function kafkaClientConfig(config: Config['kafka'], log: Logger): KafkaCo
     },
   };
 }
-
-/** Errors after which an idempotent producer's sequence numbers are never accepted again. */
-const PRODUCER_STATE_LOST = new Set([
-  'OUT_OF_ORDER_SEQUENCE_NUMBER',
-  'UNKNOWN_PRODUCER_ID',
-  'INVALID_PRODUCER_EPOCH',
-]);
 
 /** Kafka commits name the next record to read; a Position names the last one handled. */
 function nextOffset(p: Position): { topic: string; partition: number; offset: string } {

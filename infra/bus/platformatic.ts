@@ -49,6 +49,7 @@ import type {
 import { CatchUp } from './catch-up.js';
 import { type PartitionBatch, PartitionPositions } from './partition-positions.js';
 import { keyHash } from './partitioner.js';
+import { producerStateLost } from './producer-state.js';
 import { SerialSender } from './serial-sender.js';
 import { topicSpecs } from './topics.js';
 
@@ -68,7 +69,10 @@ export class PlatformaticKafkaBus implements Bus {
   private readonly base: BaseOptions;
   private producer: Producer<string, Value, string, string> | null = null;
   private admin: Admin | null = null;
-  private readonly sender = new SerialSender((topic, messages) => this.sendNow(topic, messages));
+  private readonly sender = new SerialSender(
+    (topic, messages) => this.sendNow(topic, messages),
+    (slow) => this.log.warn(slow, 'a send is still waiting for the broker'),
+  );
   private readonly subscriptions = new Set<Subscription>();
   private roundRobin = 0;
 
@@ -113,9 +117,10 @@ export class PlatformaticKafkaBus implements Bus {
     return this.sender.send(topic, messages);
   }
 
-  private async sendNow(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  private async sendNow(topic: string, messages: OutgoingMessage[], fresh = false): Promise<void> {
+    const producer = this.getProducer();
     try {
-      await this.getProducer().send({
+      await producer.send({
         messages: messages.map((m) => ({
           topic,
           key: m.key ?? undefined,
@@ -125,8 +130,21 @@ export class PlatformaticKafkaBus implements Bus {
         })),
       });
     } catch (err) {
+      if (producerStateLost(err)) {
+        this.dropProducer(producer);
+        // A new producer has no sequence history to disagree with: sent again once, at least once.
+        if (!fresh) return this.sendNow(topic, messages, true);
+      }
       throw busError(err, 'BUS_SEND_FAILED', `could not produce ${messages.length} message(s) to ${topic}`);
     }
+  }
+
+  /** See producer-state.ts: the next send starts a fresh producer, with a new id. */
+  private dropProducer(producer: Producer<string, Value, string, string>): void {
+    if (this.producer !== producer) return;
+    this.log.warn("the broker refused the producer's sequence numbers; starting a new producer");
+    this.producer = null;
+    void producer.close().catch(() => undefined);
   }
 
   async consume(options: ConsumeOptions): Promise<GroupSubscription> {

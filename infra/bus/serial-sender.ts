@@ -1,6 +1,21 @@
 import type { OutgoingMessage } from './bus.js';
 
 const MAX_MESSAGES_PER_SEND = 5000;
+/**
+ * Bytes of keys and values per send, before compression: every partition's batch of a send then
+ * stays under the broker's default limit (message.max.bytes, 1 MB), compressed or not. A batch over
+ * it is refused for good, and its send would be retried forever.
+ */
+const MAX_BYTES_PER_SEND = 900 * 1024;
+/** A send waiting longer than this is reported, again each time this much more has passed. */
+const SLOW_SEND_MS = 10_000;
+
+/** A send still waiting for the broker: what the bus logs, so a stalled pipeline says where it waits. */
+export interface SlowSend {
+  topic: string;
+  messages: number;
+  waitedMs: number;
+}
 
 /**
  * Keeps one send in flight and folds everything that arrives meanwhile into the next send, per topic:
@@ -14,7 +29,10 @@ export class SerialSender {
   >();
   private inFlight: Promise<void> | null = null;
 
-  constructor(private readonly sendNow: (topic: string, messages: OutgoingMessage[]) => Promise<void>) {}
+  constructor(
+    private readonly sendNow: (topic: string, messages: OutgoingMessage[]) => Promise<void>,
+    private readonly onSlow: (slow: SlowSend) => void = () => undefined,
+  ) {}
 
   send(topic: string, messages: OutgoingMessage[]): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -35,10 +53,7 @@ export class SerialSender {
       const [topic, entry] = this.queue.entries().next().value!;
       this.queue.delete(topic);
       try {
-        // Chunks keep one produce request well under the broker's request size limit.
-        for (let i = 0; i < entry.messages.length; i += MAX_MESSAGES_PER_SEND) {
-          await this.sendNow(topic, entry.messages.slice(i, i + MAX_MESSAGES_PER_SEND));
-        }
+        for (const chunk of chunks(entry.messages)) await this.watched(topic, chunk);
         for (const w of entry.waiters) w.resolve();
       } catch (err) {
         for (const w of entry.waiters) w.reject(err);
@@ -46,4 +61,40 @@ export class SerialSender {
     }
     this.inFlight = null;
   }
+
+  private async watched(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    const started = Date.now();
+    const timer = setInterval(
+      () => this.onSlow({ topic, messages: messages.length, waitedMs: Date.now() - started }),
+      SLOW_SEND_MS,
+    );
+    timer.unref();
+    try {
+      await this.sendNow(topic, messages);
+    } finally {
+      clearInterval(timer);
+    }
+  }
+}
+
+/** Splits messages into sends of at most MAX_MESSAGES_PER_SEND and, past the first, MAX_BYTES_PER_SEND. */
+export function* chunks(messages: OutgoingMessage[]): Iterable<OutgoingMessage[]> {
+  let start = 0;
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const size = sizeOf(messages[i]!);
+    if (i > start && (i - start >= MAX_MESSAGES_PER_SEND || bytes + size > MAX_BYTES_PER_SEND)) {
+      yield messages.slice(start, i);
+      start = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (start < messages.length) yield start === 0 ? messages : messages.slice(start);
+}
+
+function sizeOf(m: OutgoingMessage): number {
+  const value =
+    m.value === null ? 0 : typeof m.value === 'string' ? Buffer.byteLength(m.value) : m.value.length;
+  return value + (m.key?.length ?? 0);
 }
