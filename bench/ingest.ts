@@ -100,7 +100,7 @@ async function child(role: string): Promise<void> {
     kafka: {
       brokers,
       client: process.env.GATEHOUND_KAFKA_CLIENT,
-      compression: process.env.GATEHOUND_KAFKA_COMPRESSION === 'none' ? 'none' : 'gzip',
+      compression: process.env.GATEHOUND_KAFKA_COMPRESSION,
       topics: {
         requests: `${prefix}.requests.v1`,
         revocations: `${prefix}.revocations.v1`,
@@ -341,6 +341,7 @@ async function replayRate(file: string, brokers: string[] | null): Promise<numbe
     kafka: {
       brokers,
       client: process.env.GATEHOUND_KAFKA_CLIENT,
+      compression: process.env.GATEHOUND_KAFKA_COMPRESSION,
       partitions: 6,
       topics: { requests: `${prefix}.requests.v1`, dlq: `${prefix}.dlq.v1` },
     },
@@ -354,6 +355,7 @@ async function replayRate(file: string, brokers: string[] | null): Promise<numbe
     input: createReadStream(file, { highWaterMark: 1024 * 1024 }),
     source: file,
     format: logFormat('nginx'),
+    parserThread: true,
   });
   await bus.close();
   if (result.rejected > 0) throw new Error(`${result.rejected} lines rejected`);

@@ -52,7 +52,10 @@ function accessLog(): string {
   return `${lines.map(([, l]) => l).join('\n')}\nthis is not a log line\n`;
 }
 
-describe('gatehound replay --detect: a log scored in this process, the incidents printed', () => {
+// Each case runs the built CLI in a process of its own: a loaded machine needs more than 5 s.
+describe('gatehound replay --detect: a log scored in this process, the incidents printed', {
+  timeout: 30_000,
+}, () => {
   let dir: string;
   let log: string;
   beforeAll(() => {

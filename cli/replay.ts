@@ -72,6 +72,7 @@ export async function run(argv: string[]): Promise<number> {
       format,
       totalBytes,
       onProgress: progress ? (p) => progress.update(p) : undefined,
+      parserThread: !detector,
       sink: detector
         ? async (events) => {
             for (const e of events) detector.observe(e);

@@ -30,6 +30,11 @@ export function eventKey(event: RequestEvent): string {
   return event.key?.id ?? event.client.ip;
 }
 
+/** An event as the requests topic carries it. */
+export function eventMessage(event: RequestEvent): OutgoingMessage {
+  return { key: eventKey(event), value: JSON.stringify(event) };
+}
+
 /**
  * Takes events from request handlers and gets them to the bus without ever making a handler wait:
  * `emit` only appends to a bounded buffer. One send is in flight at a time (Bus.send batches, and
@@ -85,7 +90,7 @@ export class Emitter {
   /** Hands one validated event over; never throws, never waits. */
   emit(event: RequestEvent): void {
     try {
-      const message: OutgoingMessage = { key: eventKey(event), value: JSON.stringify(event) };
+      const message = eventMessage(event);
       if (this.degraded && this.o.spool) this.spoolLater([message.value as string]);
       else if (this.queue.length >= this.o.bufferSize) {
         if (this.o.spool) this.spoolLater([message.value as string]);

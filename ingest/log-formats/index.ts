@@ -1,11 +1,11 @@
 import { GatehoundError } from '../../infra/errors.js';
 import { jsonl } from './jsonl.js';
 import { kong } from './kong.js';
-import { type NginxOptions, nginxFormat } from './nginx.js';
-import type { LogFormat } from './types.js';
+import { nginxFormat } from './nginx.js';
+import type { LogFormat, NginxOptions } from './types.js';
 
 export { COMBINED, compileLogFormat, scanLine } from './nginx.js';
-export type { LineContext, LineResult, LogFormat } from './types.js';
+export type { LineContext, LineResult, LogFormat, NginxOptions } from './types.js';
 
 export const FORMAT_NAMES = ['jsonl', 'nginx', 'kong'] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];

@@ -1,7 +1,15 @@
 import { clientIp } from '../client-ip.js';
 import { buildEvent } from '../event-builder.js';
 import { formatLogTime, type LogTime, parseEpochSeconds, parseIsoTime, parseTimeLocal } from './time.js';
-import { fail, isMasked, type LineContext, type LineResult, type LogFormat, lineEventId } from './types.js';
+import {
+  fail,
+  isMasked,
+  type LineContext,
+  type LineResult,
+  type LogFormat,
+  lineEventId,
+  type NginxOptions,
+} from './types.js';
 
 /** nginx's predefined `combined` format. */
 export const COMBINED =
@@ -232,13 +240,6 @@ export function fieldsFromJson(doc: Record<string, unknown>, keyField: string | 
   return fields;
 }
 
-export interface NginxOptions {
-  /** A custom `log_format` for text lines; default `combined`. */
-  logFormat?: string;
-  /** The variable (text) or key (JSON) that holds the API key or Authorization header, if logged. */
-  keyField?: string | null;
-}
-
 /**
  * nginx access logs: text lines in `combined` or a given `log_format`, and JSON lines (a line that
  * starts with "{"), so one file may even mix them.
@@ -248,6 +249,7 @@ export function nginxFormat(options: NginxOptions = {}): LogFormat {
   const keyField = options.keyField ? options.keyField.replace(/^\$/, '') : null;
   return {
     name: 'nginx',
+    options,
     parse(line, ctx): LineResult[] {
       if (line.charCodeAt(0) === 123 /* { */) {
         let doc: unknown;

@@ -17,9 +17,19 @@ export interface LineContext {
 
 export type LineResult = { ok: true; event: RequestEvent } | { ok: false; code: ErrorCode; reason: string };
 
+/** nginx's settings: a custom `log_format`, and where the key is logged. */
+export interface NginxOptions {
+  /** A custom `log_format` for text lines; default `combined`. */
+  logFormat?: string;
+  /** The variable (text) or key (JSON) that holds the API key or Authorization header, if logged. */
+  keyField?: string | null;
+}
+
 /** A log format: one line in, its events out (Kong batches several records in one line). */
 export interface LogFormat {
   readonly name: string;
+  /** What `logFormat(name, options)` built it from: a worker thread builds its own copy with them. */
+  readonly options?: NginxOptions;
   parse(line: string, ctx: LineContext): LineResult[];
 }
 
