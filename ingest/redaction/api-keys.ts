@@ -69,10 +69,8 @@ for (const p of PROVIDERS) {
 const FIRST_TWO = new Uint8Array(128 * 128);
 for (const p of PROVIDERS) FIRST_TWO[p.prefix.charCodeAt(0) * 128 + p.prefix.charCodeAt(1)] = 1;
 
-/** True when a key of some provider can start at `i`: its first two characters begin a prefix. */
-export function apiKeyMayStartAt(text: string, i: number): boolean {
-  const c0 = text.charCodeAt(i);
-  const c1 = text.charCodeAt(i + 1);
+/** True when a key of some provider can start with these two characters: they begin its prefix. */
+export function apiKeyMayStartWith(c0: number, c1: number): boolean {
   return c0 < 128 && c1 < 128 && FIRST_TWO[c0 * 128 + c1] === 1;
 }
 

@@ -95,7 +95,7 @@ export function newPass(): void {
 }
 
 /** " -.()": what people put between the groups of a number. */
-function isSeparator(c: number): boolean {
+export function isGroupSeparator(c: number): boolean {
   return c === 32 || c === 45 || c === 46 || c === 40 || c === 41;
 }
 
@@ -126,9 +126,9 @@ export function readDigitGroups(text: string, i: number): DigitGroups {
       j++;
       continue;
     }
-    if (j === groupStart || !isSeparator(c) || g.groupCount === MAX_GROUPS - 1) break;
+    if (j === groupStart || !isGroupSeparator(c) || g.groupCount === MAX_GROUPS - 1) break;
     let k = j + 1;
-    if (k < text.length && k - j < MAX_SEP_RUN && isSeparator(text.charCodeAt(k))) k++;
+    if (k < text.length && k - j < MAX_SEP_RUN && isGroupSeparator(text.charCodeAt(k))) k++;
     const d = text.charCodeAt(k);
     if (!(d >= 48 && d <= 57)) break;
     g.starts[g.groupCount] = groupStart;

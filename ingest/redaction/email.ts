@@ -27,20 +27,23 @@ export function hostEnd(text: string, i: number): number {
   let end = runEnd(text, i, HOST, i + 255);
   // A sentence may end right after the address: "write to a@b.com."
   while (end > i && (text.charCodeAt(end - 1) === DOT || text.charCodeAt(end - 1) === DASH)) end--;
+  // One pass over the labels; the last one, the TLD, is checked as it is read.
   let labels = 0;
   let labelStart = i;
+  let alphabetic = true;
   for (let k = i; k <= end; k++) {
-    if (k === end || text.charCodeAt(k) === DOT) {
-      const len = k - labelStart;
-      if (len === 0 || len > 63) return -1;
-      if (text.charCodeAt(labelStart) === DASH || text.charCodeAt(k - 1) === DASH) return -1;
-      labels++;
-      labelStart = k + 1;
+    const c = k === end ? DOT : text.charCodeAt(k);
+    if (c !== DOT) {
+      if (!isIn(ALPHA, c)) alphabetic = false;
+      continue;
     }
+    const len = k - labelStart;
+    if (len === 0 || len > 63) return -1;
+    if (text.charCodeAt(labelStart) === DASH || text.charCodeAt(k - 1) === DASH) return -1;
+    labels++;
+    if (k === end) break;
+    labelStart = k + 1;
+    alphabetic = true;
   }
-  if (labels < 2) return -1;
-  const tldStart = text.lastIndexOf('.', end - 1) + 1;
-  if (end - tldStart < 2) return -1;
-  for (let k = tldStart; k < end; k++) if (!isIn(ALPHA, text.charCodeAt(k))) return -1;
-  return end;
+  return labels >= 2 && alphabetic && end - labelStart >= 2 ? end : -1;
 }

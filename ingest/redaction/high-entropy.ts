@@ -63,6 +63,18 @@ function isLower(c: number): boolean {
 }
 
 /**
+ * For a word ending at j in a base64 run that began at `start` (or at the floor): where the run
+ * ends when it is shorter than any token, else -1. The detector refuses every word of such a run
+ * and returns that end + 1; this reads no further than a token's least length past `start`.
+ */
+export function shortRunEnd(text: string, start: number, j: number): number {
+  const limit = start + MIN_LENGTH;
+  let k = j;
+  while (k < limit && isIn(B64, text.charCodeAt(k))) k++;
+  return k < limit ? k : -1;
+}
+
+/**
  * Random-looking tokens nothing more specific caught: base64/base64url/hex runs of 20+ characters
  * (hex: 32+) with letters and digits whose entropy is near that of random text of that length.
  * Identifiers (camelCase, snake_case), paths and long words stay: they have fewer distinct characters

@@ -5,22 +5,22 @@ const DOT = 46;
 const COLON = 58;
 const PERCENT = 37;
 
-/** End of a dotted-quad IPv4 address at `i` (each part 0–255), or -1. Reads at most 15 characters. */
+/** End of a dotted-quad IPv4 address at `i` (each part 0–255), or -1. Reads at most 16 characters. */
 export function ipv4End(text: string, i: number): number {
   let j = i;
   for (let part = 0; part < 4; part++) {
     if (part > 0) {
-      if (j >= text.length || text.charCodeAt(j) !== DOT) return -1;
+      if (text.charCodeAt(j) !== DOT) return -1;
       j++;
     }
-    const start = j;
+    // Each character read once; past the end charCodeAt gives NaN, which is no digit.
     let value = 0;
-    while (j < text.length && j - start < 3 && isIn(DIGIT, text.charCodeAt(j))) {
-      value = value * 10 + (text.charCodeAt(j) - 48);
-      j++;
+    let digits = 0;
+    for (let c = text.charCodeAt(j); c >= 48 && c <= 57; c = text.charCodeAt(++j)) {
+      if (++digits > 3) return -1;
+      value = value * 10 + (c - 48);
     }
-    if (j === start || value > 255) return -1;
-    if (j < text.length && isIn(DIGIT, text.charCodeAt(j))) return -1;
+    if (digits === 0 || value > 255) return -1;
   }
   return j;
 }

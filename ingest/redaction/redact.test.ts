@@ -21,6 +21,9 @@ const POSITIVES: Record<RedactionType, string[]> = {
     'tel «415-555-0100»',
     'tel «415.555.0100».',
     'tel «1-800-555-0199»',
+    // Two characters between the first groups: the scan used to pass over the first as a plain number.
+    'tel «415 -555-0100»',
+    'tel «415 .555.0100» now',
     'UK «+44 20 7946 0958»',
     'London «020 7946 0958»',
     'Paris «06 12 34 56 78»',
@@ -106,6 +109,9 @@ const POSITIVES: Record<RedactionType, string[]> = {
     'hex «a94a8fe5ccb19ba61c4c0873d391e987982fbbd3»',
     'random «Zx8Qp2Lm9Vt4Rk7Wn1Hs6Jd3Fb5Gc0Ye»',
     'api_token = «8f14e45fceea167a5a36dedd4bea2543»',
+    // Its only digits a short number by a base64 symbol, at the end of a sentence or the text.
+    'token «QwErTyUiOpAsDfGhJkLz_12».',
+    'token «12+QwErTyUiOpAsDfGhJkLz»',
   ],
 };
 

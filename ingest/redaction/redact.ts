@@ -1,8 +1,8 @@
-import { apiKey, apiKeyMayStartAt } from './api-keys.js';
+import { apiKey, apiKeyMayStartWith } from './api-keys.js';
 import { bearer } from './bearer.js';
-import { newPass } from './digit-groups.js';
+import { isGroupSeparator, newPass } from './digit-groups.js';
 import { email } from './email.js';
-import { highEntropy } from './high-entropy.js';
+import { highEntropy, shortRunEnd } from './high-entropy.js';
 import { ip } from './ip.js';
 import { jwt } from './jwt.js';
 import { nationalId } from './national-id.js';
@@ -10,6 +10,7 @@ import { paymentCard } from './payment-card.js';
 import { phone } from './phone.js';
 import { privateKey } from './private-key.js';
 import { secretAssignment } from './secret-assignment.js';
+import { secretNameMayEndAt } from './secret-names.js';
 import { type Detector, PLACEHOLDERS, type RedactionType } from './types.js';
 import { urlPassword } from './url-password.js';
 
@@ -50,7 +51,9 @@ const NATIONAL_ID = bit(nationalId);
 const IP = bit(ip);
 const PHONE = bit(phone);
 const HIGH_ENTROPY = bit(highEntropy);
+const HIGH_ENTROPY_AT = DETECTORS.indexOf(highEntropy);
 const URL_PASSWORD = bit(urlPassword);
+const SECRET_ASSIGNMENT = bit(secretAssignment);
 
 export type RedactionCounts = Partial<Record<RedactionType, number>>;
 
@@ -102,12 +105,14 @@ function scan(text: string): Redacted {
   let out = '';
   let last = 0;
   let counts: RedactionCounts | null = null;
+  // Where the run of base64 characters the scan is in began, for the high-entropy refusal below.
+  let runStart = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
     const cls = CLS[c]!;
     if (cls === 0) {
-      i++;
+      runStart = ++i;
       continue;
     }
     let candidates: number;
@@ -116,28 +121,45 @@ function scan(text: string): Redacted {
       // A word is read once; nothing starts inside one, since every detector wants a boundary before it.
       let j = i + 1;
       let flags = cls;
-      while (j < n) {
-        const d = CLS[text.charCodeAt(j)]!;
-        if ((d & WORD) === 0) break;
+      // The character after the word; none (-1) at the end of the text.
+      let after = -1;
+      for (; j < n; j++) {
+        const code = text.charCodeAt(j);
+        const d = CLS[code]!;
+        if ((d & WORD) === 0) {
+          after = code;
+          break;
+        }
         flags |= d;
-        j++;
       }
       resume = j;
       if ((flags & DIGIT) === 0) {
-        if (plainWord(text, i, j, flags)) {
+        if (plainWord(text, i, j, flags, c, after)) {
           i = j;
           continue;
         }
         candidates = AT_LETTER_WORD & mayMatchAtWord(text, i, j, true, (flags & NON_HEX) === 0);
       } else {
-        if (j - i < 8 && (flags & LETTER) === 0 && shortNumber(text, j)) {
+        if (j - i < 8 && (flags & LETTER) === 0 && shortNumber(text, i, j)) {
           i = j;
           continue;
         }
         candidates =
           AT_NUMBER_WORD & mayMatchAtWord(text, i, j, (flags & LETTER) !== 0, (flags & NON_HEX) === 0);
       }
-    } else candidates = mayMatchAtSymbol(text, i, c);
+      // Most base64 runs (dates, paths, "key=value") are too short for a token: the detector's own
+      // refusal, read from where the run began, without asking it.
+      if ((candidates & HIGH_ENTROPY) !== 0 && next[HIGH_ENTROPY_AT]! <= i) {
+        const end = shortRunEnd(text, Math.max(runStart, last), j);
+        if (end >= 0) {
+          next[HIGH_ENTROPY_AT] = end + 1;
+          candidates &= ~HIGH_ENTROPY;
+        }
+      }
+    } else {
+      if ((cls & B64_SYMBOL) === 0) runStart = i + 1;
+      candidates = mayMatchAtSymbol(text, i, c);
+    }
     let matched = false;
     for (let set = candidates; set !== 0; set &= set - 1) {
       const d = 31 - Math.clz32(set & -set);
@@ -174,57 +196,123 @@ function scan(text: string): Redacted {
 export function mayMatchAtWord(text: string, i: number, j: number, letters: boolean, hex: boolean): number {
   const len = j - i;
   const first = text.charCodeAt(i);
+  const before = text.charCodeAt(i - 1);
   const after = text.charCodeAt(j);
   let set = 0;
-  if (len === 6 && (first | 32) === 98 /* b */) set |= BEARER;
-  if (first === 101 /* e */ && text.startsWith('eyJ', i)) set |= JWT;
-  if (apiKeyMayStartAt(text, i)) set |= API_KEY;
   if ((CLS[first]! & DIGIT) !== 0) {
-    // Cards, the numeric ids and phone numbers are groups of digits: a word of them, whole.
-    if (!letters) {
-      if (len === 4 || len >= 13) set |= CARD;
-      if (len === 3 || len === 4 || len === 8) set |= NATIONAL_ID;
-      if (len === 1 || len === 3 || (first === 48 && len <= 5)) set |= PHONE;
-    } else if (len > 8 && leadingDigits(text, i, 9) === 8) set |= NATIONAL_ID; // a DNI: 12345678Z
-  } else if (first === 88 || first === 89 || first === 90 || (CLS[text.charCodeAt(i + 1)]! & UPPER) !== 0)
-    set |= NATIONAL_ID; // a NIE (X1234567L) or a UK NINO (AB123456C)
-  // An address's first part is the whole word (up to four hex digits), then "." or ":".
-  if (len <= 4 && hex && (after === 46 || after === 58)) set |= IP;
+    if (!letters) set = numberCandidates(text, j, len, first, before, after);
+    else if (len > 8 && digitRun(text, i, 9) === 8) set = NATIONAL_ID; // a DNI: 12345678Z
+  } else {
+    // Bearer, JWT and key prefixes all start with a letter.
+    const second = text.charCodeAt(i + 1);
+    if (len === 6 && (first | 32) === 98 /* b */) set |= BEARER;
+    if (first === 101 /* e */ && second === 121 /* y */ && text.charCodeAt(i + 2) === 74 /* J */) set |= JWT;
+    if (apiKeyMayStartWith(first, second)) set |= API_KEY;
+    // A NIE (X1234567L) or a UK NINO (AB123456C).
+    if (first === 88 || first === 89 || first === 90 || (CLS[second]! & UPPER) !== 0) set |= NATIONAL_ID;
+  }
+  // An address's first part is the whole word (up to four hex digits), then "." or ":" (IPv6 only
+  // where no ":" comes before: a later group of "a:b:c" does not start one); never after "." or "_".
+  if (len <= 4 && hex && (after === 46 || (after === 58 && before !== 58)) && before !== 46 && before !== 95)
+    set |= IP;
   // A high-entropy token is 20 characters or more, counting base64 symbols joined on either side.
-  if (len >= 20 || (CLS[text.charCodeAt(i - 1)]! & B64_SYMBOL) !== 0 || (CLS[after]! & B64_SYMBOL) !== 0)
-    set |= HIGH_ENTROPY;
+  if (len >= 20 || (CLS[before]! & B64_SYMBOL) !== 0 || (CLS[after]! & B64_SYMBOL) !== 0) set |= HIGH_ENTROPY;
   return set;
+}
+
+/**
+ * Cards, the numeric ids and phone numbers are groups of digits, the first of them this whole word
+ * of `len` digits ending at j: each starts with a group of its lengths, and the next group (when
+ * there is one) follows one of its separators with at least as many digits as its second group has.
+ */
+function numberCandidates(
+  text: string,
+  j: number,
+  len: number,
+  first: number,
+  before: number,
+  after: number,
+): number {
+  // Plain cards are 13–19 digits; a DNI's 8 digits may be followed by its letter straight away.
+  if (len >= 13) return CARD;
+  if (!isGroupSeparator(after)) return len === 8 && after >= 128 ? NATIONAL_ID : 0;
+  const next = digitRun(text, j + 1, 4);
+  const dashOrSpace = after === 32 || after === 45;
+  let set = 0;
+  // Grouped cards are 4 + groups of 3–6.
+  if (len === 4 && dashOrSpace && next >= 3) set |= CARD;
+  // SSN 3-2-4, SIN 3-3-3, CPF 3.3.3-2, Aadhaar 4-4-4; a DNI's 8 digits, a dash or space, its letter.
+  if (
+    (len === 3 && after !== 40 && after !== 41 && next >= 2) ||
+    (len === 4 && dashOrSpace && next === 4) ||
+    (len === 8 && dashOrSpace && mayBeLetter(text.charCodeAt(j + 1)))
+  )
+    set |= NATIONAL_ID;
+  // North American (3-3-4, 1-3-3-4) and trunk (0 and groups of 2–5) numbers, never after "." or "+",
+  // with one or two separators before the next group.
+  if (
+    (len === 1 || len === 3 || (first === 48 && len <= 5)) &&
+    before !== 46 &&
+    before !== 43 &&
+    (next > 0 || (isGroupSeparator(text.charCodeAt(j + 1)) && digitRun(text, j + 2, 1) === 1))
+  )
+    set |= PHONE;
+  return set;
+}
+
+/** A letter, or a character that may upper-case to one (ſ to S). */
+function mayBeLetter(c: number): boolean {
+  return (CLS[c]! & LETTER) !== 0 || c >= 128;
+}
+
+/** How many digits, up to `max`, start at k. */
+function digitRun(text: string, k: number, max: number): number {
+  let q = k;
+  while (q < k + max && (CLS[text.charCodeAt(q)]! & DIGIT) !== 0) q++;
+  return q - k;
 }
 
 /** As `mayMatchAtWord`, at one of the anchor symbols (- : = @ + ( ). */
 export function mayMatchAtSymbol(text: string, i: number, c: number): number {
   const next = text.charCodeAt(i + 1);
+  const before = text.charCodeAt(i - 1);
   switch (c) {
     case 45: // -
       return next === 45 ? AT_DASH : 0;
     case 58: {
-      // ":" starts a password only before one ("scheme://user:pw@"), an address only as "::".
-      let set = AT_COLON;
+      // ":" starts a password only before one ("scheme://user:pw@"), an address only as "::" and
+      // not after a word, a dot or another ":".
+      let set = AT_COLON & assignmentAt(text, i, before);
       if (!(next > 32 && next !== 47)) set &= ~URL_PASSWORD;
-      if (next !== 58) set &= ~IP;
+      if (next !== 58 || (CLS[before]! & WORD) !== 0 || before === 46 || before === 95 || before === 58)
+        set &= ~IP;
       return set;
     }
     case 61: // =
-      return AT_EQUALS;
+      return AT_EQUALS & assignmentAt(text, i, before);
     case 64: // @
       return AT_AT;
-    default: {
+    case 43: // +
+    case 40: {
       // "+" or "(" starts a phone number only before its digits: "+44 …", "(415) …", "+(44) …".
-      const digitAt = (k: number) => (CLS[text.charCodeAt(k)]! & DIGIT) !== 0;
-      return digitAt(i + 1) || (c === 43 && next === 40 && digitAt(i + 2)) ? AT_PHONE_PREFIX : 0;
+      return (CLS[next]! & DIGIT) !== 0 || (c === 43 && next === 40 && digitRun(text, i + 2, 1) === 1)
+        ? AT_PHONE_PREFIX
+        : 0;
     }
+    default: // the other base64 symbols, "/" and "_"
+      return 0;
   }
 }
 
-function leadingDigits(text: string, i: number, max: number): number {
-  let k = i;
-  while (k < i + max && (CLS[text.charCodeAt(k)]! & DIGIT) !== 0) k++;
-  return k - i;
+/**
+ * An assignment's name ends right before its ":" or "=" at i, or before the spaces or the closing
+ * quote in between; few secret names end where most names do ("user=", "path=", "12:00"): all
+ * bits, or none but the secret-assignment detector's.
+ */
+function assignmentAt(text: string, i: number, before: number): number {
+  return before === 32 || before === 34 || before === 39 || secretNameMayEndAt(text, i)
+    ? -1
+    : ~SECRET_ASSIGNMENT;
 }
 
 /**
@@ -232,10 +320,9 @@ function leadingDigits(text: string, i: number, max: number): number {
  * "bearer", not two capitals (a UK National Insurance number starts so), not the start of a JWT, not
  * a key prefix followed by its separator ("sk-", "ghp_", "SG.") and not a hex group before a colon.
  */
-function plainWord(text: string, i: number, j: number, flags: number): boolean {
+function plainWord(text: string, i: number, j: number, flags: number, first: number, after: number): boolean {
   const len = j - i;
   if (len >= 20) return false;
-  const first = text.charCodeAt(i);
   if (
     len === 2 &&
     (flags & UPPER) !== 0 &&
@@ -245,28 +332,30 @@ function plainWord(text: string, i: number, j: number, flags: number): boolean {
     return false;
   if (len === 6 && (first === 66 || first === 98) && text.startsWith('earer', i + 1)) return false;
   if (first === 101 && text.startsWith('eyJ', i)) return false;
-  if (j >= text.length) return true;
-  const after = text.charCodeAt(j);
-  if ((after === 45 || after === 95 || after === 46) && apiKeyMayStartAt(text, i)) return false;
+  if ((after === 45 || after === 95 || after === 46) && apiKeyMayStartWith(first, text.charCodeAt(i + 1)))
+    return false;
   if (after === 58 && (flags & HEX) !== 0 && len <= 4) return false;
   // Plain words that run into an address ("john.doe@…") are fine: e-mail is found at its "@".
   return true;
 }
 
 /**
- * After a run of fewer than eight digits: true unless a separator and another digit follow (cards,
- * ids and phone numbers come in groups), a dot does (IPv4), or a space/dash and a letter do (the
- * check letter of a Spanish DNI).
+ * The run text[i, j) of fewer than eight digits: true unless one or two separators and another
+ * digit follow (cards, ids, phone numbers and IPv4 addresses come in groups), a colon does (IPv6),
+ * or a base64 symbol joins it to a token whose only digits it may be ("…GhJkLz_12", "12+QwEr…": the
+ * high-entropy detector reads the token from any of its numbers). A letter after a space is prose
+ * ("status 200 in 7 ms"): a DNI's check letter comes after eight digits.
  */
-function shortNumber(text: string, j: number): boolean {
+export function shortNumber(text: string, i: number, j: number): boolean {
+  if ((CLS[text.charCodeAt(i - 1)]! & B64_SYMBOL) !== 0) return false;
   if (j >= text.length) return true;
   const c = text.charCodeAt(j);
-  if ((CLS[c]! & WORD) !== 0) return false;
+  if ((CLS[c]! & (WORD | B64_SYMBOL)) !== 0) return false;
   // "2001:db8::1"
   if (c === 58) return false;
-  if (c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 47) {
+  if (isGroupSeparator(c)) {
     const d = text.charCodeAt(j + 1);
-    if ((CLS[d]! & WORD) !== 0 || d === 32 || d === 40) return false;
+    if ((CLS[d]! & DIGIT) !== 0 || isGroupSeparator(d)) return false;
   }
   return true;
 }

@@ -1,7 +1,7 @@
 import { apiKey } from './api-keys.js';
 import { ALNUM, DIGIT, isIn, TOKEN } from './chars.js';
 import { jwt } from './jwt.js';
-import { isSecretAssignmentName, secretNameMayEndWith } from './secret-names.js';
+import { isSecretAssignmentName, secretNameMayEndAt } from './secret-names.js';
 import type { Detector, Span } from './types.js';
 
 const MAX_NAME = 64;
@@ -23,11 +23,11 @@ export const secretAssignment: Detector = {
     while (k > floor && k > op - 4 && text.charCodeAt(k - 1) === 32) k--;
     if (k > floor && (text.charCodeAt(k - 1) === QUOTE || text.charCodeAt(k - 1) === APOS)) k--;
     const nameEnd = k;
-    if (k === floor || !secretNameMayEndWith(text.charCodeAt(k - 1))) return op + 1;
+    if (k === floor || !secretNameMayEndAt(text, k)) return op + 1;
     while (k > floor && nameEnd - k <= MAX_NAME && isIn(TOKEN, text.charCodeAt(k - 1))) k--;
     if (k === nameEnd || nameEnd - k > MAX_NAME || (k > 0 && isIn(TOKEN, text.charCodeAt(k - 1))))
       return op + 1;
-    if (!isSecretAssignmentName(text.slice(k, nameEnd))) return op + 1;
+    if (!isSecretAssignmentName(text, k, nameEnd)) return op + 1;
     let j = op + 1;
     let equals = text.charCodeAt(op) === 61;
     if (!equals && text.charCodeAt(j) === 61 /* := */) {
