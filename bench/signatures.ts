@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { builtinPack, scan, type Where } from '../detectors/signatures/index.js';
+import { ANY_TEXT_PLACES, builtinPack, scan, type Where } from '../detectors/signatures/index.js';
 
 const SIZE = 2048;
 const COUNT = 2000;
@@ -39,7 +39,7 @@ function prompts(label: 0 | 1 | null, size = SIZE): string[] {
   return out;
 }
 
-function measure(set: string[], where: Where | Where[], runs: number) {
+function measure(set: string[], where: Where | readonly Where[], runs: number) {
   const pack = builtinPack();
   for (const text of set.slice(0, 200)) scan(text, where, pack);
   const perPrompt: number[] = [];
@@ -75,7 +75,7 @@ const result = {
   engines,
   benignPrompt: measure(benign, 'prompt', runs),
   benignShortPrompt: { promptChars: SHORT, ...measure(short, 'prompt', runs) },
-  benignAllPlaces: measure(benign, ['prompt', 'path', 'query'], runs),
+  benignAllPlaces: measure(benign, ANY_TEXT_PLACES, runs),
   mixedPrompt: measure(mixed, 'prompt', runs),
 };
 console.log(JSON.stringify(result, null, 2));

@@ -45,7 +45,8 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('gatehound signatures test', () => {
+// Each case runs the built CLI in a process of its own: a loaded machine needs more than 5 s.
+describe('gatehound signatures test', { timeout: 30_000 }, () => {
   it('prints exactly one JSON object with --json', async () => {
     expect(await run(['test', file, '--json'])).toBe(0);
     const result = JSON.parse(out);

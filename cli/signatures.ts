@@ -5,7 +5,14 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { certify, patternHash } from '../detectors/signatures/certify.js';
 import { type Evaluation, evaluate, type Rates, type Scored } from '../detectors/signatures/evaluate.js';
-import { loadPack, scan, THRESHOLD, type Where } from '../detectors/signatures/index.js';
+import {
+  ANY_TEXT_PLACES,
+  loadPack,
+  scan,
+  THRESHOLD,
+  WHERE_PLACES,
+  type Where,
+} from '../detectors/signatures/index.js';
 import {
   builtinPackDir,
   CERTIFICATE_FILE,
@@ -17,7 +24,7 @@ import { GatehoundError } from '../infra/errors.js';
 
 const USAGE =
   'usage: gatehound signatures test <file.jsonl|-> [--json] [--pack <file|dir>] [--replace] ' +
-  '[--where prompt|path|query|auto] [--threshold <0..1>]\n' +
+  '[--where prompt|path|query|user-agent|auto] [--threshold <0..1>]\n' +
   '       gatehound signatures certify [--write] [--all | --retry] [--timeout <ms>]';
 
 /** One labelled line; other fields (source, ...) are ignored. */
@@ -30,13 +37,11 @@ const Line = z.object({
 /**
  * `auto`: a line of a labelled file may have been a prompt, a path or a query, so it is scanned as all
  * three, the way the detector scans every part of a request. This is the strictest setting for false
- * positives: prompt text also meets the web-attack signatures.
+ * positives: prompt text also meets the web-attack signatures. `user-agent` is asked for by name.
  */
 const WHERE: Record<string, readonly Where[]> = {
-  prompt: ['prompt'],
-  path: ['path'],
-  query: ['query'],
-  auto: ['prompt', 'path', 'query'],
+  ...Object.fromEntries(WHERE_PLACES.map((w) => [w, [w]])),
+  auto: ANY_TEXT_PLACES,
 };
 const MAX_REPORTED_BAD_LINES = 20;
 
@@ -137,7 +142,7 @@ export async function run(argv: string[]): Promise<number> {
   if (sub !== 'test' || file === undefined || extra.length > 0) throw new GatehoundError('USAGE', USAGE);
   const where = WHERE[values.where];
   if (where === undefined)
-    throw new GatehoundError('USAGE', `--where: expected prompt, path, query or auto\n${USAGE}`);
+    throw new GatehoundError('USAGE', `--where: expected prompt, path, query, user-agent or auto\n${USAGE}`);
   if (values.replace && values.pack === undefined)
     throw new GatehoundError('USAGE', `--replace needs --pack\n${USAGE}`);
   const limit = threshold(values.threshold);

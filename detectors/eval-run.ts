@@ -6,7 +6,7 @@ import { scoreDetections, type TypeScore } from './evaluate.js';
 import { detectOffline } from './offline.js';
 import { detectorRegistry } from './registry.js';
 import { signatureScanner } from './signature-scanner.js';
-import { evaluate, type Rates, scan, THRESHOLD } from './signatures/index.js';
+import { ANY_TEXT_PLACES, evaluate, type Rates, scan, THRESHOLD } from './signatures/index.js';
 
 export interface EvalResult {
   events: number;
@@ -38,7 +38,7 @@ export function evaluateScenarios(
     const scored = records.map((r) => ({
       label: r.label === 1 ? (1 as const) : (0 as const),
       category: r.category,
-      flagged: scan(r.text, ['prompt', 'path', 'query']).score >= THRESHOLD,
+      flagged: scan(r.text, ANY_TEXT_PLACES).score >= THRESHOLD,
     }));
     signatures[file] = evaluate(scored).overall;
   }

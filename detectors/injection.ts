@@ -8,7 +8,8 @@ import { round } from './volume-spike.js';
 
 type Config = DetectorsConfig['injection'];
 
-export type ScanField = 'prompt' | 'path' | 'query';
+/** The parts of a request the pack scans (the signature pack's `where`). */
+export type ScanField = 'prompt' | 'path' | 'query' | 'user-agent';
 
 /** The signature pack's verdict on one text. */
 export interface ScanResult {
@@ -33,7 +34,7 @@ export interface InjectionState {
 
 const MAX_SIGNATURES = 20;
 
-/** Scans prompt, path and query of every request; repeated matches from one subject escalate. */
+/** Scans path, query, user agent and prompt of every request; repeated matches from one subject escalate. */
 export function injectionDetector(scanner: Scanner): DetectorSpec<InjectionState, Config> {
   // The engine asks about one event twice (whether it matters, then the update): scan it once.
   let lastEvent: RequestEvent | null = null;
@@ -108,7 +109,7 @@ export function injectionDetector(scanner: Scanner): DetectorSpec<InjectionState
   };
 }
 
-/** Paths and query strings repeat across requests (every chat call has the same path): remember their verdicts. */
+/** Paths, query strings and user agents repeat across requests (every chat call has the same path): remember their verdicts. */
 const URL_CACHE_SIZE = 4096;
 const urlVerdicts = new WeakMap<Scanner, Map<string, ScanResult>>();
 
@@ -134,6 +135,7 @@ function scanEvent(scanner: Scanner, e: RequestEvent): { field: ScanField; resul
   for (const [field, text] of [
     ['path', e.http.path],
     ['query', e.http.query],
+    ['user-agent', e.client.userAgent],
   ] as const) {
     if (!text) continue;
     const result = scanUrlPart(scanner, text, field);

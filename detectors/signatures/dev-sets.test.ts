@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from './evaluate.js';
 import { scan, THRESHOLD } from './scan.js';
+import { ANY_TEXT_PLACES } from './schema.js';
 
 /**
  * The pack on the labelled development sets (../shared/data, see its SOURCES.md), scanned as every
@@ -9,7 +10,7 @@ import { scan, THRESHOLD } from './scan.js';
  * FPR <= 0.01) is met on the web-attack set and not yet on the injection set.
  */
 const FLOORS = {
-  'injection-dev.jsonl': { tpr: 0.71, fpr: 0.01 },
+  'injection-dev.jsonl': { tpr: 0.78, fpr: 0.01 },
   'web-attacks-dev.jsonl': { tpr: 0.9, fpr: 0.01 },
 };
 
@@ -26,7 +27,7 @@ describe('the pack on the development sets', () => {
         records.map((r) => ({
           label: r.label,
           category: r.category,
-          flagged: scan(r.text, ['prompt', 'path', 'query']).score >= THRESHOLD,
+          flagged: scan(r.text, ANY_TEXT_PLACES).score >= THRESHOLD,
         })),
       );
       expect(overall.tpr).toBeGreaterThanOrEqual(floor.tpr);

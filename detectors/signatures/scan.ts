@@ -4,7 +4,7 @@ import { hasMixedScriptWord } from './homoglyphs.js';
 import { normalizePrompt, normalizeWeb } from './normalize.js';
 import { builtinPack, type Pack } from './pack.js';
 import { candidates } from './prefilter.js';
-import type { View, Where } from './schema.js';
+import { type View, Where } from './schema.js';
 
 export interface Hit {
   id: string;
@@ -63,6 +63,25 @@ function combine(hits: Iterable<Hit>): number {
   return 1 - keep;
 }
 
+const viewsByPlace = new WeakMap<Pack, Map<Where, ReadonlySet<View>>>();
+
+/** Whether some signature reads `view` at one of these places: a user agent's need no prompt view. */
+function viewUsed(pack: Pack, view: View, places: ReadonlySet<Where>): boolean {
+  let byPlace = viewsByPlace.get(pack);
+  if (!byPlace) {
+    // Once per pack: the views its signatures read, by place.
+    byPlace = new Map(
+      Where.options.map((w) => [
+        w,
+        new Set(pack.signatures.filter((s) => s.where.has(w)).map((s) => s.view)),
+      ]),
+    );
+    viewsByPlace.set(pack, byPlace);
+  }
+  for (const w of places) if (byPlace.get(w)?.has(view)) return true;
+  return false;
+}
+
 /**
  * Scores one text seen at `where` (one place, or several when the caller does not know). Pure and
  * deterministic: the same text and pack give the same result.
@@ -72,9 +91,10 @@ export function scan(text: string, where: Where | readonly Where[], pack: Pack =
   const input = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const hits = new Map<string, Hit>();
 
-  const prompt = normalizePrompt(input);
-  matchView(pack, 'prompt', prompt, places, hits);
-  matchView(pack, 'web', normalizeWeb(input), places, hits);
+  const promptView = viewUsed(pack, 'prompt', places);
+  const prompt = promptView || places.has('prompt') ? normalizePrompt(input) : '';
+  if (promptView) matchView(pack, 'prompt', prompt, places, hits);
+  if (viewUsed(pack, 'web', places)) matchView(pack, 'web', normalizeWeb(input), places, hits);
 
   if (places.has('prompt')) {
     // A payload the model is asked to decode is read as what it decodes to.

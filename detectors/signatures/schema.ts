@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
 /** Where a text was seen in a request; a signature lists the places it applies to. */
-export const Where = z.enum(['prompt', 'path', 'query']);
+export const Where = z.enum(['prompt', 'path', 'query', 'user-agent']);
 export type Where = z.infer<typeof Where>;
+/** Every place a signature can apply to. */
+export const WHERE_PLACES: readonly Where[] = Where.options;
+/**
+ * A text whose place is not known (a line of a labelled file): scanned as each part of a request
+ * that carries free text. A user agent is not one: its signatures (a `${` where no client writes one)
+ * would misread prompts and code.
+ */
+export const ANY_TEXT_PLACES: readonly Where[] = ['prompt', 'path', 'query'];
 
 /** The normalised view a signature reads (see normalize.ts). */
 export const View = z.enum(['prompt', 'web']);
@@ -55,4 +63,5 @@ export const WEB_CATEGORIES: ReadonlySet<string> = new Set([
   'cmdi',
   'ssrf',
   'ssti',
+  'code-injection',
 ]);
