@@ -12,6 +12,9 @@ export default defineConfig({
             'test/issues/**/*.test.ts',
           ],
           environment: 'node',
+          // A timeout catches a hang, not slowness: property tests run thousands of cases, and CI
+          // runs this project beside the integration and fault stacks on two cores.
+          testTimeout: 30_000,
         },
       },
       {

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gatehound } from '../test/helpers/cli.js';
 
-describe('gatehound CLI', () => {
+// Each case runs the built CLI in a process of its own: a loaded machine needs more than 5 s.
+describe('gatehound CLI', { timeout: 30_000 }, () => {
   it('stops with exit code 2 on a bad setting, naming it and what was expected', () => {
     const res = gatehound(['config', 'check'], { GATEHOUND_API_PORT: 'abc' });
     expect(res.status).toBe(2);
